@@ -1,0 +1,85 @@
+"""Writing the audit trail. ``record_event`` is the primitive every action calls exactly once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from egov.audit.chain import GENESIS, canonical, event_hash
+from egov.audit.context import client_ip_var
+from egov.audit.models import AuditChainHead, AuditEvent
+from egov.lib.actions import action, note_audit_event
+
+if TYPE_CHECKING:
+    from egov.accounts.models import User
+    from egov.org.models import Agency
+
+
+def record_event(
+    *,
+    actor: User | None,
+    verb: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    agency: Agency | None = None,
+    before: Any = None,
+    after: Any = None,
+) -> AuditEvent:
+    """Append one event to the chain. Must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event() must run inside a transaction (use an @action)")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    AuditChainHead.objects.bulk_create(
+        [AuditChainHead(pk=1, seq=0, hash=GENESIS)], ignore_conflicts=True
+    )
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    is_user = actor is not None and actor.is_authenticated
+    event = AuditEvent(
+        seq=head.seq + 1,
+        created_at=timezone.now(),
+        actor=actor if is_user else None,
+        actor_label=actor.get_username() if is_user and actor is not None else "",
+        agency=agency,
+        verb=verb,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=canonical(before),
+        after=canonical(after),
+        client_ip=client_ip_var.get(),
+        prev_hash=head.hash,
+    )
+    event.hash = event_hash(event)
+    event.save(force_insert=True)
+    head.seq = event.seq
+    head.hash = event.hash
+    head.save(update_fields=["seq", "hash"])
+    note_audit_event()
+    return event
+
+
+@action
+def save_in_admin(
+    *, acting_user: User, obj: models.Model, is_new: bool, changed_fields: list[str]
+) -> models.Model:
+    """A reference record saved through Django admin: saved, and the change audited."""
+    obj.save()
+    after = {name: getattr(obj, name, None) for name in changed_fields if hasattr(obj, name)}
+    record_event(
+        actor=acting_user, verb="admin.add" if is_new else "admin.change", obj=obj, after=after,
+    )
+    return obj
+
+
+@action
+def delete_in_admin(*, acting_user: User, obj: models.Model) -> None:
+    label, pk, text = obj._meta.label_lower, obj.pk, str(obj)
+    obj.delete()
+    record_event(
+        actor=acting_user, verb="admin.delete", object_type=label, object_id=str(pk),
+        before={"repr": text},
+    )
