@@ -40,7 +40,7 @@ test: $(VENV)/.dev-installed
 	$(BIN)/python scripts/compile_translations.py
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy egov
+	DEBUG=1 $(BIN)/mypy egov
 	./scripts/pytest.sh
 
 lint: $(VENV)/.dev-installed
@@ -48,7 +48,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
 typecheck: $(VENV)/.dev-installed
-	$(BIN)/mypy egov
+	DEBUG=1 $(BIN)/mypy egov
 
 # `make pytest ARGS="egov/workdays -x"` runs part of the suite.
 pytest: $(VENV)/.dev-installed

@@ -39,9 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and is_staff_member(request.user):
         return redirect("workspace")
     if request.user.is_authenticated:
-        return render(
-            request, "citizen_home.html", {"panels": _panels(CITIZEN_PANELS, request)}
-        )
+        return render(request, "citizen_home.html", {"panels": _panels(CITIZEN_PANELS, request)})
     return render(request, "home.html")
 
 
@@ -52,5 +50,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workspace.html",
-        {"memberships": active_memberships(request.user), "panels": _panels(WORKSPACE_PANELS, request)},
+        {
+            "memberships": active_memberships(request.user),
+            "panels": _panels(WORKSPACE_PANELS, request),
+        },
     )

@@ -14,10 +14,7 @@ LANGUAGES = ["vi"]
 
 
 def app_dirs(egov: Path) -> list[Path]:
-    return sorted(
-        path for path in egov.iterdir()
-        if path.is_dir() and (path / "apps.py").exists()
-    )
+    return sorted(path for path in egov.iterdir() if path.is_dir() and (path / "apps.py").exists())
 
 
 def run(root: Path) -> None:
@@ -26,7 +23,15 @@ def run(root: Path) -> None:
     env.setdefault("DEBUG", "1")
     # -P: an app folder has modules named like the standard library (selectors.py), so the
     # working directory must not go on sys.path.
-    django_admin = [sys.executable, "-P", "-m", "django", "makemessages", "--no-obsolete", "--no-location"]
+    django_admin = [
+        sys.executable,
+        "-P",
+        "-m",
+        "django",
+        "makemessages",
+        "--no-obsolete",
+        "--no-location",
+    ]
     languages = [arg for lang in LANGUAGES for arg in ("-l", lang)]
     apps = app_dirs(egov)
     for app in apps:

@@ -25,10 +25,11 @@ from egov.org.selectors import is_system_admin
 
 
 def _as_invalid(exc: ValidationError) -> InvalidInput:
-    errors = {
-        field: " ".join(str(m) for m in messages)
-        for field, messages in exc.message_dict.items()
-    } if hasattr(exc, "error_dict") else {"__all__": " ".join(exc.messages)}
+    errors = (
+        {field: " ".join(str(m) for m in messages) for field, messages in exc.message_dict.items()}
+        if hasattr(exc, "error_dict")
+        else {"__all__": " ".join(exc.messages)}
+    )
     return InvalidInput(next(iter(errors.values())), errors=errors)
 
 
@@ -47,7 +48,9 @@ def create_user(
     """Create an account; only the system or a system administrator may create staff accounts."""
     if kind == UserKind.STAFF and not (acting_user is None or is_system_admin(acting_user)):
         raise PermissionDenied()
-    user = User(username=username, full_name=full_name, kind=kind, email=email, phone=phone, **extra)
+    user = User(
+        username=username, full_name=full_name, kind=kind, email=email, phone=phone, **extra
+    )
     if password:
         user.set_password(password)
     else:
@@ -58,7 +61,9 @@ def create_user(
         raise _as_invalid(exc) from exc
     user.save()
     record_event(
-        actor=acting_user, verb="accounts.create_user", obj=user,
+        actor=acting_user,
+        verb="accounts.create_user",
+        obj=user,
         after={"username": username, "kind": kind},
     )
     return user
@@ -91,8 +96,11 @@ def save_citizen_profile(
         raise _as_invalid(exc) from exc
     profile.save()
     record_event(
-        actor=acting_user, verb="accounts.save_citizen_profile", obj=profile,
-        before=before, after={"personal_id": personal_id},
+        actor=acting_user,
+        verb="accounts.save_citizen_profile",
+        obj=profile,
+        before=before,
+        after={"personal_id": personal_id},
     )
     return profile
 
@@ -119,7 +127,9 @@ def issue_api_token(
         user=user, name=name, prefix=prefix, secret_hash=secret_hash, expires_at=expires_at
     )
     record_event(
-        actor=acting_user, verb="accounts.issue_api_token", obj=token,
+        actor=acting_user,
+        verb="accounts.issue_api_token",
+        obj=token,
         after={"user": user.pk, "name": name, "prefix": prefix},
     )
     return token, plaintext
@@ -162,7 +172,9 @@ def create_business(
     business.save()
     BusinessMember.objects.create(business=business, user=owner, role=BusinessRole.OWNER)
     record_event(
-        actor=acting_user, verb="accounts.create_business", obj=business,
+        actor=acting_user,
+        verb="accounts.create_business",
+        obj=business,
         after={"tax_code": business.tax_code, "owner": owner.pk},
     )
     return business

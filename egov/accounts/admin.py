@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy
 
 from egov.accounts.actions import issue_api_token, revoke_api_token
 from egov.accounts.models import ApiToken, BusinessMember, BusinessProfile, CitizenProfile, User
+from egov.accounts.selectors import request_user
 from egov.audit.admin import AuditedModelAdmin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, AuditedModelAdmin):  # type: ignore[misc]
+class UserAdmin(DjangoUserAdmin, AuditedModelAdmin):
     list_display = ["username", "full_name", "kind", "email", "phone", "is_active"]
     list_filter = ["kind", "is_active", "is_superuser"]
     search_fields = ["username", "full_name", "email", "phone"]
@@ -30,7 +31,13 @@ class UserAdmin(DjangoUserAdmin, AuditedModelAdmin):  # type: ignore[misc]
         (gettext_lazy("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "kind", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "kind", "password1", "password2"),
+            },
+        ),
     )
 
 
@@ -41,7 +48,7 @@ class CitizenProfileAdmin(AuditedModelAdmin):
     raw_id_fields = ["user", "administrative_unit"]
 
 
-class BusinessMemberInline(admin.TabularInline):  # type: ignore[type-arg]
+class BusinessMemberInline(admin.TabularInline):
     model = BusinessMember
     extra = 0
     raw_id_fields = ["user"]
@@ -56,8 +63,16 @@ class BusinessProfileAdmin(AuditedModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "user", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
     list_filter = ["revoked_at"]
     fields = ["name", "user", "expires_at"]
     raw_id_fields = ["user"]
@@ -71,7 +86,10 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
         token, plaintext = issue_api_token(
-            acting_user=request.user, user=obj.user, name=obj.name, expires_at=obj.expires_at
+            acting_user=request_user(request),
+            user=obj.user,
+            name=obj.name,
+            expires_at=obj.expires_at,
         )
         obj.pk = token.pk
         messages.warning(
@@ -82,4 +100,4 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description=gettext_lazy("Revoke the selected tokens"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
-            revoke_api_token(acting_user=request.user, token_id=token.pk)
+            revoke_api_token(acting_user=request_user(request), token_id=token.pk)

@@ -34,8 +34,10 @@ def me(request: HttpRequest) -> MeOut:
         email=getattr(user, "email", ""),
         memberships=[
             MembershipOut(
-                agency=m.agency.name, organ_code=m.agency.organ_code,
-                unit=m.unit.name if m.unit else None, role=m.role,
+                agency=m.agency.name,
+                organ_code=m.agency.organ_code,
+                unit=m.unit.name if m.unit else None,
+                role=m.role,
             )
             for m in active_memberships(user)
         ],

@@ -12,7 +12,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from egov.accounts.models import ApiToken, hash_token_secret
 
-TOKEN_PREFIX = "egov"
+TOKEN_PREFIX = "egov"  # noqa: S105 (a label, not a secret)
 _LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -34,7 +35,7 @@ class User(AbstractUser):
     email_verified_at = models.DateTimeField(_("e-mail verified"), null=True, blank=True)
     phone_verified_at = models.DateTimeField(_("phone verified"), null=True, blank=True)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")
@@ -43,7 +44,9 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("email"), condition=~Q(email=""), name="user_email_unique"
             ),
-            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="user_phone_unique"),
+            models.UniqueConstraint(
+                fields=["phone"], condition=~Q(phone=""), name="user_phone_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -70,8 +73,12 @@ class CitizenProfile(models.Model):
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     administrative_unit = models.ForeignKey(
-        "org.AdministrativeUnit", verbose_name=_("commune or ward"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "org.AdministrativeUnit",
+        verbose_name=_("commune or ward"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -95,8 +102,12 @@ class BusinessProfile(models.Model):
     name = models.CharField(_("business name"), max_length=255)
     address = models.CharField(_("address"), max_length=255, blank=True)
     administrative_unit = models.ForeignKey(
-        "org.AdministrativeUnit", verbose_name=_("commune or ward"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "org.AdministrativeUnit",
+        verbose_name=_("commune or ward"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     legal_representative = models.CharField(_("legal representative"), max_length=150, blank=True)
     members = models.ManyToManyField(

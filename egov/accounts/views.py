@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.actions import set_password
 from egov.accounts.forms import LoginForm
+from egov.accounts.selectors import request_user
 
 
 class LoginView(auth_views.LoginView):
@@ -20,7 +21,7 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         user = set_password(
-            acting_user=self.request.user,
+            acting_user=request_user(self.request),
             user=form.user,
             password=form.cleaned_data["new_password1"],
         )

@@ -70,7 +70,10 @@ def save_in_admin(
     obj.save()
     after = {name: getattr(obj, name, None) for name in changed_fields if hasattr(obj, name)}
     record_event(
-        actor=acting_user, verb="admin.add" if is_new else "admin.change", obj=obj, after=after,
+        actor=acting_user,
+        verb="admin.add" if is_new else "admin.change",
+        obj=obj,
+        after=after,
     )
     return obj
 
@@ -80,6 +83,9 @@ def delete_in_admin(*, acting_user: User, obj: models.Model) -> None:
     label, pk, text = obj._meta.label_lower, obj.pk, str(obj)
     obj.delete()
     record_event(
-        actor=acting_user, verb="admin.delete", object_type=label, object_id=str(pk),
+        actor=acting_user,
+        verb="admin.delete",
+        object_type=label,
+        object_id=str(pk),
         before={"repr": text},
     )

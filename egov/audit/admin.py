@@ -6,30 +6,41 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from egov.accounts.selectors import request_user
 from egov.audit.actions import delete_in_admin, save_in_admin
 from egov.audit.models import AuditEvent
 
 
-class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedModelAdmin(admin.ModelAdmin):
     """A ModelAdmin whose saves and deletes go through audited actions."""
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         save_in_admin(
-            acting_user=request.user, obj=obj, is_new=not change,
+            acting_user=request_user(request),
+            obj=obj,
+            is_new=not change,
             changed_fields=list(getattr(form, "changed_data", [])),
         )
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        delete_in_admin(acting_user=request.user, obj=obj)
+        delete_in_admin(acting_user=request_user(request), obj=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
-            delete_in_admin(acting_user=request.user, obj=obj)
+            delete_in_admin(acting_user=request_user(request), obj=obj)
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["seq", "created_at", "actor_label", "verb", "object_type", "object_id", "client_ip"]
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = [
+        "seq",
+        "created_at",
+        "actor_label",
+        "verb",
+        "object_type",
+        "object_id",
+        "client_ip",
+    ]
     list_filter = ["verb", "object_type"]
     search_fields = ["object_id", "actor_label", "verb"]
     date_hierarchy = "created_at"

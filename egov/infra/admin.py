@@ -7,7 +7,7 @@ from egov.infra.models import PeriodicJob, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["worker_id", "hostname", "pid", "started_at", "last_seen_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -18,7 +18,7 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(PeriodicJob)
-class PeriodicJobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PeriodicJobAdmin(admin.ModelAdmin):
     list_display = ["name", "last_enqueued_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -17,10 +17,14 @@ from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.vn import mst
 
-_PRE2025_UNITS = Path(__file__).resolve().parent.parent / "org" / "data" / "admin_units_pre2025.json"
+_PRE2025_UNITS = (
+    Path(__file__).resolve().parent.parent / "org" / "data" / "admin_units_pre2025.json"
+)
 _PERSONAL_ID = re.compile(r"\d{12}")
 # V1V2V3.Z1Z2.Y1Y2.MX1X2 (Decision 20/2020): level 1 is the right-most group, M a letter A–Y.
-_ORGAN_CODE = re.compile(r"(?P<l4>[0-9A-Z]{3})\.(?P<l3>[0-9A-Z]{2})\.(?P<l2>[0-9A-Z]{2})\.(?P<l1>[A-Y][0-9A-Z]{2})")
+_ORGAN_CODE = re.compile(
+    r"(?P<l4>[0-9A-Z]{3})\.(?P<l3>[0-9A-Z]{2})\.(?P<l2>[0-9A-Z]{2})\.(?P<l1>[A-Y][0-9A-Z]{2})"
+)
 
 
 @cache
@@ -85,7 +89,10 @@ def validate_tax_code(tax_code: str) -> str:
         return str(mst.validate(tax_code or ""))
     except StdnumError as exc:
         raise ValidationError(
-            _("This is not a valid tax code (10 digits, or 13 for a branch, with a valid check digit)."),
+            _(
+                "This is not a valid tax code (10 digits, or 13 for a branch, with a valid "
+                "check digit)."
+            ),
             code="tax_code",
         ) from exc
 
@@ -99,8 +106,10 @@ def validate_organ_code(organ_code: str) -> None:
     match = _ORGAN_CODE.fullmatch(organ_code or "")
     if not match:
         raise ValidationError(
-            _("An organ code has the form 000.00.00.H58: digits or capital letters in groups of "
-              "3, 2, 2 and 3, the last group starting with a letter A–Y."),
+            _(
+                "An organ code has the form 000.00.00.H58: digits or capital letters in groups of "
+                "3, 2, 2 and 3, the last group starting with a letter A–Y."
+            ),
             code="format",
         )
     levels = [match["l1"], match["l2"], match["l3"], match["l4"]]

@@ -109,7 +109,7 @@ class WorkCalendar:
         return day
 
     def due_date(self, received_at: dt.datetime, days: int) -> dt.date:
-        """Due date of a period of ``days`` working days for something received at ``received_at``."""
+        """Due date of a period of ``days`` working days for a receipt at ``received_at``."""
         return self.add_working_days(self.receipt_day(received_at), days)
 
     def end_of_day(self, day: dt.date) -> dt.datetime:

@@ -37,8 +37,12 @@ def save_agency(*, acting_user: User | None, organ_code: str, **fields: Any) -> 
     agency.full_clean()
     agency.save()
     record_event(
-        actor=acting_user, verb="org.save_agency", obj=agency, agency=agency,
-        before=before, after=model_to_dict(agency),
+        actor=acting_user,
+        verb="org.save_agency",
+        obj=agency,
+        agency=agency,
+        before=before,
+        after=model_to_dict(agency),
     )
     return agency
 
@@ -56,8 +60,12 @@ def save_unit(*, acting_user: User | None, agency: Agency, code: str, **fields: 
     unit.full_clean()
     unit.save()
     record_event(
-        actor=acting_user, verb="org.save_unit", obj=unit, agency=agency,
-        before=before, after=model_to_dict(unit),
+        actor=acting_user,
+        verb="org.save_unit",
+        obj=unit,
+        agency=agency,
+        before=before,
+        after=model_to_dict(unit),
     )
     return unit
 
@@ -80,7 +88,10 @@ def grant_role(
     if not _may_administer(acting_user, agency):
         raise PermissionDenied()
     membership, created = Membership.objects.select_for_update().get_or_create(
-        user=user, agency=agency, unit=unit, role=role,
+        user=user,
+        agency=agency,
+        unit=unit,
+        role=role,
         defaults={"position": position, "is_active": True},
     )
     if not created:
@@ -90,7 +101,10 @@ def grant_role(
     membership.full_clean()
     forget_memberships(user)
     record_event(
-        actor=acting_user, verb="org.grant_role", obj=membership, agency=agency,
+        actor=acting_user,
+        verb="org.grant_role",
+        obj=membership,
+        agency=agency,
         after={"user": user.pk, "role": role, "unit": unit.pk if unit else None},
     )
     return membership
@@ -98,15 +112,20 @@ def grant_role(
 
 @action
 def revoke_role(*, acting_user: User | None, membership: Membership) -> Membership:
+    given = membership
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not _may_administer(acting_user, membership.agency):
         raise PermissionDenied()
     membership.is_active = False
     membership.save(update_fields=["is_active"])
-    forget_memberships(membership.user)
+    forget_memberships(given.user)
     record_event(
-        actor=acting_user, verb="org.revoke_role", obj=membership, agency=membership.agency,
-        before={"is_active": True}, after={"is_active": False},
+        actor=acting_user,
+        verb="org.revoke_role",
+        obj=membership,
+        agency=membership.agency,
+        before={"is_active": True},
+        after={"is_active": False},
     )
     return membership
 
@@ -125,7 +144,8 @@ def import_administrative_units(
     )
     created, updated = admin_units.upsert(records)
     record_event(
-        actor=acting_user, verb="org.import_administrative_units",
+        actor=acting_user,
+        verb="org.import_administrative_units",
         object_type="org.administrativeunit",
         after={"provinces": province_codes, "created": created, "updated": updated},
     )

@@ -12,7 +12,7 @@ class AdministrativeUnitAdmin(AuditedModelAdmin):
     raw_id_fields = ["parent"]
 
 
-class UnitInline(admin.TabularInline):  # type: ignore[type-arg]
+class UnitInline(admin.TabularInline):
     model = Unit
     extra = 0
 

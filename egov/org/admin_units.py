@@ -15,7 +15,17 @@ from egov.org.models import AdministrativeUnit, Level, Structure
 
 PRE2025_FILE = Path(__file__).resolve().parent / "data" / "admin_units_pre2025.json"
 REFORM_DATE = dt.date(2025, 7, 1)
-_TYPE_PREFIXES = ["Thành phố", "Thị trấn", "Thị xã", "Đặc khu", "Phường", "Huyện", "Quận", "Tỉnh", "Xã"]
+_TYPE_PREFIXES = [
+    "Thành phố",
+    "Thị trấn",
+    "Thị xã",
+    "Đặc khu",
+    "Phường",
+    "Huyện",
+    "Quận",
+    "Tỉnh",
+    "Xã",
+]
 
 
 def division_type(name: str) -> str:
@@ -44,20 +54,41 @@ def pre2025_records(province_codes: Iterable[int] | None = None) -> list[UnitRec
     for province in data["provinces"]:
         p_code = f"{province['code']:02d}"
         records.append(
-            UnitRecord(Structure.THREE_LEVEL, Level.PROVINCE, p_code, province["name"], None, None, valid_to)
+            UnitRecord(
+                Structure.THREE_LEVEL,
+                Level.PROVINCE,
+                p_code,
+                province["name"],
+                None,
+                None,
+                valid_to,
+            )
         )
         if wanted is not None and province["code"] not in wanted:
             continue
         for district in province["districts"]:
             d_code = f"{district['code']:03d}"
             records.append(
-                UnitRecord(Structure.THREE_LEVEL, Level.DISTRICT, d_code, district["name"], p_code, None, valid_to)
+                UnitRecord(
+                    Structure.THREE_LEVEL,
+                    Level.DISTRICT,
+                    d_code,
+                    district["name"],
+                    p_code,
+                    None,
+                    valid_to,
+                )
             )
             for ward in district["wards"]:
                 records.append(
                     UnitRecord(
-                        Structure.THREE_LEVEL, Level.COMMUNE, f"{ward['code']:05d}", ward["name"],
-                        d_code, None, valid_to,
+                        Structure.THREE_LEVEL,
+                        Level.COMMUNE,
+                        f"{ward['code']:05d}",
+                        ward["name"],
+                        d_code,
+                        None,
+                        valid_to,
                     )
                 )
     return records
@@ -69,8 +100,13 @@ def current_records(province_codes: Iterable[int] | None = None) -> list[UnitRec
     for province in Province.iter_all():
         records.append(
             UnitRecord(
-                Structure.TWO_LEVEL, Level.PROVINCE, f"{int(province.code):02d}", province.name,
-                None, REFORM_DATE, None,
+                Structure.TWO_LEVEL,
+                Level.PROVINCE,
+                f"{int(province.code):02d}",
+                province.name,
+                None,
+                REFORM_DATE,
+                None,
             )
         )
     for ward in Ward.iter_all():
@@ -78,8 +114,13 @@ def current_records(province_codes: Iterable[int] | None = None) -> list[UnitRec
             continue
         records.append(
             UnitRecord(
-                Structure.TWO_LEVEL, Level.COMMUNE, f"{int(ward.code):05d}", ward.name,
-                f"{int(ward.province_code):02d}", REFORM_DATE, None,
+                Structure.TWO_LEVEL,
+                Level.COMMUNE,
+                f"{int(ward.code):05d}",
+                ward.name,
+                f"{int(ward.province_code):02d}",
+                REFORM_DATE,
+                None,
             )
         )
     return records

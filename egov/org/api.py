@@ -29,10 +29,15 @@ class AgencyOut(Schema):
 
 def _agency_out(agency) -> AgencyOut:  # type: ignore[no-untyped-def]
     return AgencyOut(
-        organ_code=agency.organ_code, name=agency.name, short_name=agency.short_name,
+        organ_code=agency.organ_code,
+        name=agency.name,
+        short_name=agency.short_name,
         level=AgencyLevel(agency.level),
         parent_organ_code=agency.parent.organ_code if agency.parent else None,
-        address=agency.address, phone=agency.phone, email=agency.email, website=agency.website,
+        address=agency.address,
+        phone=agency.phone,
+        email=agency.email,
+        website=agency.website,
     )
 
 
@@ -73,7 +78,9 @@ class AdministrativeUnitOut(Schema):
 
 
 @router.get(
-    "/administrative-units", response=list[AdministrativeUnitOut], auth=None,
+    "/administrative-units",
+    response=list[AdministrativeUnitOut],
+    auth=None,
     summary="Administrative units",
 )
 def list_administrative_units(
@@ -86,8 +93,13 @@ def list_administrative_units(
     units = administrative_units(on=on, level=query.level, parent_id=query.parent)
     return [
         AdministrativeUnitOut(
-            id=u.pk, code=u.code, name=u.name, level=Level(u.level), parent_id=u.parent_id,
-            valid_from=u.valid_from, valid_to=u.valid_to,
+            id=u.pk,
+            code=u.code,
+            name=u.name,
+            level=Level(u.level),
+            parent_id=u.parent_id,
+            valid_from=u.valid_from,
+            valid_to=u.valid_to,
         )
         for u in units
     ]

@@ -43,7 +43,11 @@ class AdministrativeUnit(models.Model):
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     division_type = models.CharField(_("type"), max_length=50, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     structure = models.CharField(_("structure"), max_length=12, choices=Structure.choices)
@@ -90,12 +94,20 @@ class Agency(models.Model):
     )
     level = models.CharField(_("level"), max_length=10, choices=AgencyLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent agency"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     administrative_unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("administrative unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="agencies",
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agencies",
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -123,7 +135,10 @@ class Unit(models.Model):
         _("abbreviation"), max_length=20, help_text=_("Used in notations, e.g. VX in UBND-VX.")
     )
     organ_code = models.CharField(
-        _("organ code"), max_length=35, blank=True, validators=[validate_organ_code],
+        _("organ code"),
+        max_length=35,
+        blank=True,
+        validators=[validate_organ_code],
         help_text=_("Only for units that have their own organ code."),
     )
     is_one_stop_desk = models.BooleanField(_("one-stop desk"), default=False)
@@ -176,14 +191,20 @@ class Membership(models.Model):
     """A person holding a role in an agency, or in one unit of it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="memberships"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE,
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -214,5 +235,5 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {where}"
 
     def clean(self) -> None:
-        if self.unit_id and self.agency_id and self.unit.agency_id != self.agency_id:
+        if self.unit is not None and self.agency_id and self.unit.agency_id != self.agency_id:
             raise ValidationError({"unit": _("The unit must belong to the agency.")})

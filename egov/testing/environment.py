@@ -14,6 +14,7 @@ _DEFAULTS = {
     "EMAIL_URL": "locmem:",
     "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
     "LOG_LEVEL": "WARNING",
+    "STATIC_MANIFEST": "0",
 }
 
 for _name, _value in _DEFAULTS.items():

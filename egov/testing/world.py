@@ -37,7 +37,11 @@ class World:
 
 def _agency(code: str, name: str, short: str, level: str, parent: Agency | None) -> Agency:
     return Agency.objects.create(
-        organ_code=code, name=name, short_name=short, level=level, parent=parent,
+        organ_code=code,
+        name=name,
+        short_name=short,
+        level=level,
+        parent=parent,
         email=f"{short.lower()}@tiengiang.gov.vn",
     )
 
@@ -54,18 +58,29 @@ def _member(user: User, agency: Agency, role: str, unit: Unit | None = None) -> 
 
 
 def build_world() -> World:
-    province = _agency("000.00.00.H58", "Ủy ban nhân dân tỉnh Tiền Giang", "UBND", AgencyLevel.PROVINCE, None)
+    province = _agency(
+        "000.00.00.H58", "Ủy ban nhân dân tỉnh Tiền Giang", "UBND", AgencyLevel.PROVINCE, None
+    )
     centre = _agency(
-        "000.01.01.H58", "Trung tâm Phục vụ hành chính công tỉnh Tiền Giang", "TTPVHCC",
-        AgencyLevel.SECTOR, province,
+        "000.01.01.H58",
+        "Trung tâm Phục vụ hành chính công tỉnh Tiền Giang",
+        "TTPVHCC",
+        AgencyLevel.SECTOR,
+        province,
     )
     desk = Unit.objects.create(
         agency=centre, name="Bộ phận Tiếp nhận và Trả kết quả", code="TNTKQ", is_one_stop_desk=True
     )
-    construction = _agency("000.00.09.H58", "Sở Xây dựng tỉnh Tiền Giang", "SXD", AgencyLevel.SECTOR, province)
-    construction_unit = Unit.objects.create(agency=construction, name="Phòng Quản lý xây dựng", code="QLXD")
+    construction = _agency(
+        "000.00.09.H58", "Sở Xây dựng tỉnh Tiền Giang", "SXD", AgencyLevel.SECTOR, province
+    )
+    construction_unit = Unit.objects.create(
+        agency=construction, name="Phòng Quản lý xây dựng", code="QLXD"
+    )
     construction_office = Unit.objects.create(agency=construction, name="Văn phòng Sở", code="VP")
-    justice = _agency("000.00.05.H58", "Sở Tư pháp tỉnh Tiền Giang", "STP", AgencyLevel.SECTOR, province)
+    justice = _agency(
+        "000.00.05.H58", "Sở Tư pháp tỉnh Tiền Giang", "STP", AgencyLevel.SECTOR, province
+    )
     justice_unit = Unit.objects.create(agency=justice, name="Phòng Hành chính tư pháp", code="HCTP")
 
     citizen = _user("an", "Nguyễn Văn An", UserKind.CITIZEN)
@@ -91,11 +106,23 @@ def build_world() -> World:
     admin = _user("quantri", "Quản trị hệ thống")
     _member(admin, province, Role.SYSTEM_ADMIN)
     return World(
-        province=province, centre=centre, desk=desk, construction=construction,
-        construction_unit=construction_unit, construction_office=construction_office,
-        justice=justice, justice_unit=justice_unit, citizen=citizen, citizen2=citizen2,
-        clerk=clerk, specialist=specialist, unit_head=unit_head, leader=leader,
-        document_clerk=document_clerk, outsider=outsider, admin=admin,
+        province=province,
+        centre=centre,
+        desk=desk,
+        construction=construction,
+        construction_unit=construction_unit,
+        construction_office=construction_office,
+        justice=justice,
+        justice_unit=justice_unit,
+        citizen=citizen,
+        citizen2=citizen2,
+        clerk=clerk,
+        specialist=specialist,
+        unit_head=unit_head,
+        leader=leader,
+        document_clerk=document_clerk,
+        outsider=outsider,
+        admin=admin,
     )
 
 

@@ -34,8 +34,10 @@ def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise InvalidInput(
             _("The year must be between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
-            errors={"year": _("The year must be between %(min)s and %(max)s.")
-                    % {"min": MIN_YEAR, "max": MAX_YEAR}},
+            errors={
+                "year": _("The year must be between %(min)s and %(max)s.")
+                % {"min": MIN_YEAR, "max": MAX_YEAR}
+            },
         )
 
 
@@ -65,8 +67,11 @@ def seed_calendar_year(*, acting_user: User | None, year: int) -> int:
     ]
     CalendarDay.objects.bulk_create(new_days)
     record_event(
-        actor=acting_user, verb="workdays.seed_calendar_year",
-        object_type="workdays.calendaryear", object_id=year, after={"added": len(new_days)},
+        actor=acting_user,
+        verb="workdays.seed_calendar_year",
+        object_type="workdays.calendaryear",
+        object_id=year,
+        after={"added": len(new_days)},
     )
     return len(new_days)
 
@@ -87,19 +92,23 @@ def parse_calendar_csv(year: int, text: str) -> list[tuple[dt.date, str, str]]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != 3:
-            errors[f"line {number}"] = _("Line %(line)s must have three columns.") % {"line": number}
+            errors[f"line {number}"] = _("Line %(line)s must have three columns.") % {
+                "line": number
+            }
             continue
         raw_date, kind, name = (cell.strip() for cell in row)
         try:
             day = dt.date.fromisoformat(raw_date)
         except ValueError:
             errors[f"line {number}"] = _("Line %(line)s: %(value)s is not a date (YYYY-MM-DD).") % {
-                "line": number, "value": raw_date,
+                "line": number,
+                "value": raw_date,
             }
             continue
         if day.year != year:
             errors[f"line {number}"] = _("Line %(line)s: the date is not in %(year)s.") % {
-                "line": number, "year": year,
+                "line": number,
+                "year": year,
             }
         elif kind not in DayKind.values:
             errors[f"line {number}"] = _(
@@ -108,7 +117,9 @@ def parse_calendar_csv(year: int, text: str) -> list[tuple[dt.date, str, str]]:
         elif not name:
             errors[f"line {number}"] = _("Line %(line)s: the name is missing.") % {"line": number}
         elif day in seen:
-            errors[f"line {number}"] = _("Line %(line)s: the date appears twice.") % {"line": number}
+            errors[f"line {number}"] = _("Line %(line)s: the date appears twice.") % {
+                "line": number
+            }
         else:
             seen.add(day)
             days.append((day, kind, name[:200]))
@@ -133,10 +144,11 @@ def import_calendar_csv(*, acting_user: User | None, year: int, text: str) -> in
         for day, kind, name in days
     )
     record_event(
-        actor=acting_user, verb="workdays.import_calendar_csv",
-        object_type="workdays.calendaryear", object_id=year,
+        actor=acting_user,
+        verb="workdays.import_calendar_csv",
+        object_type="workdays.calendaryear",
+        object_id=year,
         before=[[str(d), k, n] for d, k, n in before],
         after=[[str(d), k, n] for d, k, n in days],
     )
     return len(days)
-

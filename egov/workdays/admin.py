@@ -11,6 +11,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from egov.accounts.selectors import request_user
 from egov.audit.admin import AuditedModelAdmin
 from egov.lib.problems import Problem
 from egov.workdays.actions import import_calendar_csv, seed_calendar_year
@@ -18,7 +19,7 @@ from egov.workdays.models import CalendarDay, CalendarYear
 from egov.workdays.selectors import calendar_csv
 
 
-class CalendarDayInline(admin.TabularInline):  # type: ignore[type-arg]
+class CalendarDayInline(admin.TabularInline):
     model = CalendarDay
     extra = 0
     fields = ["date", "kind", "name", "is_seeded"]
@@ -52,7 +53,7 @@ class CalendarYearAdmin(AuditedModelAdmin):
             try:
                 text = form.cleaned_data["file"].read().decode("utf-8-sig")
                 count = import_calendar_csv(
-                    acting_user=request.user, year=form.cleaned_data["year"], text=text
+                    acting_user=request_user(request), year=form.cleaned_data["year"], text=text
                 )
             except UnicodeDecodeError:
                 form.add_error("file", _("The file must be UTF-8 text."))
@@ -63,14 +64,20 @@ class CalendarYearAdmin(AuditedModelAdmin):
             else:
                 messages.success(request, _("%(count)s days imported.") % {"count": count})
                 return redirect("admin:workdays_calendaryear_changelist")
-        context = {**self.admin_site.each_context(request), "form": form, "title": _("Import a year")}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": _("Import a year"),
+        }
         return render(request, "admin/workdays/calendaryear/import.html", context)
 
     @admin.action(description=gettext_lazy("Add missing days from the holidays package"))
     def seed(self, request: HttpRequest, queryset: QuerySet[CalendarYear]) -> None:
         for year in queryset:
-            added = seed_calendar_year(acting_user=request.user, year=year.year)
-            messages.info(request, _("%(year)s: %(count)s days added.") % {"year": year.year, "count": added})
+            added = seed_calendar_year(acting_user=request_user(request), year=year.year)
+            messages.info(
+                request, _("%(year)s: %(count)s days added.") % {"year": year.year, "count": added}
+            )
 
     @admin.action(description=gettext_lazy("Export as CSV"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet[CalendarYear]) -> HttpResponse:

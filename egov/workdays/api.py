@@ -95,10 +95,11 @@ def holidays(request: HttpRequest, query: Query[HolidaysQuery]) -> HolidaysOut:
     """Days off beyond weekends (kind ``holiday``) and weekend days worked (kind ``workday``)."""
     if not year_is_configured(query.year):
         raise _missing_year(CalendarMissing(query.year))
-    days = [CalendarDayOut(date=d.date, kind=DayKind(d.kind), name=d.name) for d in days_of_year(query.year)]
+    days = [
+        CalendarDayOut(date=d.date, kind=DayKind(d.kind), name=d.name)
+        for d in days_of_year(query.year)
+    ]
     return HolidaysOut(year=query.year, days=days)
 
 
 public("GET", "/calendar/holidays")
-
-

@@ -35,7 +35,8 @@ class CalendarDay(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
     name = models.CharField(_("name"), max_length=200)
     is_seeded = models.BooleanField(
-        _("from the holidays package"), default=False,
+        _("from the holidays package"),
+        default=False,
         help_text=_("Unticked when an administrator entered or changed the day."),
     )
 

@@ -26,7 +26,8 @@ def _cutoff() -> dt.time:
 
 
 def _load() -> WorkCalendar:
-    holidays, makeup = set(), set()
+    holidays: set[dt.date] = set()
+    makeup: set[dt.date] = set()
     for day, kind in CalendarDay.objects.values_list("date", "kind"):
         (holidays if kind == DayKind.HOLIDAY else makeup).add(day)
     years = frozenset(CalendarYear.objects.values_list("year", flat=True))

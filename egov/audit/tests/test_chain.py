@@ -18,8 +18,12 @@ def _append(n: int, actor=None) -> list[AuditEvent]:  # type: ignore[no-untyped-
         with transaction.atomic():
             events.append(
                 record_event(
-                    actor=actor, verb="test.thing", object_type="test.thing", object_id=i,
-                    before={"n": i}, after={"n": i + 1, "name": "Nguyễn Văn An", "amount": 1.5},
+                    actor=actor,
+                    verb="test.thing",
+                    object_type="test.thing",
+                    object_id=i,
+                    before={"n": i},
+                    after={"n": i + 1, "name": "Nguyễn Văn An", "amount": 1.5},
                 )
             )
     return events
@@ -91,7 +95,10 @@ def test_postgresql_rejects_update_and_delete_of_audit_events() -> None:
         "UPDATE audit_auditevent SET verb = 'x' WHERE seq = %s",
         "DELETE FROM audit_auditevent WHERE seq = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [event.seq])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.seq])
     assert AuditEvent.objects.get(seq=event.seq).verb == "test.thing"

@@ -7,7 +7,13 @@ from egov.lib.env import env_bool, env_int, env_list, env_str, parse_email_url
 
 
 def test_booleans_accept_the_usual_spellings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for value, expected in [("1", True), ("yes", True), ("On", True), ("0", False), ("false", False)]:
+    for value, expected in [
+        ("1", True),
+        ("yes", True),
+        ("On", True),
+        ("0", False),
+        ("false", False),
+    ]:
         monkeypatch.setenv("EGOV_FLAG", value)
         assert env_bool("EGOV_FLAG") is expected
 

@@ -17,7 +17,12 @@ from egov.lib.text import fold, mask_name
 
 @pytest.mark.parametrize(
     ("personal_id", "year"),
-    [("082090001234", 1990), ("082195004321", 1995), ("087205000001", 2005), ("001302000002", 2002)],
+    [
+        ("082090001234", 1990),
+        ("082195004321", 1995),
+        ("087205000001", 2005),
+        ("001302000002", 2002),
+    ],
 )
 def test_birth_year_comes_from_the_century_digit_and_two_year_digits(
     personal_id: str, year: int
@@ -67,7 +72,9 @@ def test_tax_codes_are_checked_with_their_check_digit() -> None:
         validate_tax_code("12345")
 
 
-@pytest.mark.parametrize("code", ["000.00.00.H58", "000.00.09.H58", "000.01.21.H58", "G01.01.21.H58"])
+@pytest.mark.parametrize(
+    "code", ["000.00.00.H58", "000.00.09.H58", "000.01.21.H58", "G01.01.21.H58"]
+)
 def test_well_formed_organ_codes_pass(code: str) -> None:
     validate_organ_code(code)
 

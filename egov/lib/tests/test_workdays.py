@@ -109,7 +109,9 @@ def test_timeliness_is_counted_by_day() -> None:
 
 
 instants = st.datetimes(
-    min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 1), timezones=st.just(VIETNAM)
+    min_value=dt.datetime(2025, 1, 1),
+    max_value=dt.datetime(2027, 12, 1),
+    timezones=st.just(VIETNAM),
 )
 day_counts = st.integers(min_value=0, max_value=60)
 
@@ -153,7 +155,9 @@ def test_subtract_undoes_add(received: dt.datetime, days: int) -> None:
     instants,
     st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=40)),
     st.lists(
-        st.tuples(instants, st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=5))),
+        st.tuples(
+            instants, st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=5))
+        ),
         max_size=4,
     ),
 )

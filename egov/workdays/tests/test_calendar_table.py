@@ -49,7 +49,10 @@ def test_an_imported_extra_holiday_changes_due_dates() -> None:
 
 def test_a_bad_csv_imports_nothing_and_names_every_bad_line() -> None:
     before = calendar_csv(2026)
-    text = "date,kind,name\n2026-01-01,holiday,Tết\n2027-01-01,holiday,Sai năm\n2026-13-01,holiday,x\n2026-05-01,vacation,x\n"
+    text = (
+        "date,kind,name\n2026-01-01,holiday,Tết\n2027-01-01,holiday,Sai năm\n"
+        "2026-13-01,holiday,x\n2026-05-01,vacation,x\n"
+    )
     with pytest.raises(InvalidInput) as raised:
         import_calendar_csv(acting_user=None, year=2026, text=text)
     assert set(raised.value.errors) == {"line 3", "line 4", "line 5"}

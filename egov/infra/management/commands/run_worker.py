@@ -28,7 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
         parser.add_argument("--heartbeat", type=float, default=10.0, help="seconds between beats")
         parser.add_argument("--batch", action="store_true", help="exit when no task is left")
-        parser.add_argument("--no-scheduler", action="store_true", help="don't enqueue periodic jobs")
+        parser.add_argument(
+            "--no-scheduler", action="store_true", help="don't enqueue periodic jobs"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(6)}"
@@ -74,7 +76,7 @@ class Command(BaseCommand):
                 )
                 if schedule:
                     enqueue_due_jobs()
-            except Exception:  # noqa: BLE001 - a failed beat must not kill the worker
+            except Exception:
                 self.stderr.write("heartbeat failed; retrying")
             finally:
                 connection.close()
