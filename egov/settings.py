@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "egov.org",
     "egov.accounts",
     "egov.workdays",
+    "egov.notifications",
     "egov.demo",
 ]
 
