@@ -258,3 +258,17 @@ LOGGING = {
 EGOV_PROVINCE_ORGAN_CODE = env_str("EGOV_PROVINCE_ORGAN_CODE", "000.00.00.H58")
 # Dossiers received after this local time count from the next working day (Decree 61/2018).
 EGOV_RECEIPT_CUTOFF = env_str("EGOV_RECEIPT_CUTOFF", "15:00")
+
+# Notifications (egov/notifications, docs/apps/notifications.md) ------------------------------
+# The SMS brandname gateway; `make run` starts a local stand-in on port 8011.
+SMS_PROVIDER_URL = env_str("SMS_PROVIDER_URL", "http://127.0.0.1:8011" if DEBUG else "")
+SMS_API_KEY = env_str("SMS_API_KEY", "dev-sms-key" if DEBUG else "")
+SMS_BRANDNAME = env_str("SMS_BRANDNAME", "UBND TGIANG")
+SMS_CALLBACK_SECRET = env_str("SMS_CALLBACK_SECRET", "dev-sms-callback-secret" if DEBUG else "")
+# Brandname SMS go out without diacritics unless this is on (Unicode: 70 characters a part).
+SMS_UNICODE = env_bool("SMS_UNICODE", False)
+# Per recipient address: at most this many messages per NOTIFICATIONS_RATE_WINDOW seconds.
+SMS_RATE_LIMIT = env_int("SMS_RATE_LIMIT", 5)
+EMAIL_RATE_LIMIT = env_int("EMAIL_RATE_LIMIT", 20)
+NOTIFICATIONS_RATE_WINDOW = env_int("NOTIFICATIONS_RATE_WINDOW", 3600)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
