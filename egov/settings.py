@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "egov.accounts",
     "egov.workdays",
     "egov.notifications",
+    "egov.payments",
     "egov.demo",
 ]
 
@@ -272,3 +273,21 @@ SMS_RATE_LIMIT = env_int("SMS_RATE_LIMIT", 5)
 EMAIL_RATE_LIMIT = env_int("EMAIL_RATE_LIMIT", 20)
 NOTIFICATIONS_RATE_WINDOW = env_int("NOTIFICATIONS_RATE_WINDOW", 3600)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
+
+# Payments (egov/payments, docs/apps/payments.md) ----------------------------------------------
+# The VNPay merchant account; `make run` starts a local stand-in gateway on port 8010. Without
+# these settings online payment is switched off.
+VNPAY_TMN_CODE = env_str("VNPAY_TMN_CODE", "EGOVDEMO" if DEBUG else "")
+VNPAY_HASH_SECRET = env_str("VNPAY_HASH_SECRET", "dev-vnpay-hash-secret" if DEBUG else "")
+VNPAY_PAYMENT_URL = env_str(
+    "VNPAY_PAYMENT_URL", "http://127.0.0.1:8010/paymentv2/vpcpay.html" if DEBUG else ""
+)
+VNPAY_API_URL = env_str(
+    "VNPAY_API_URL", "http://127.0.0.1:8010/merchant_webapi/api/transaction" if DEBUG else ""
+)
+# Our server's address, sent with querydr and refund requests (vnp_IpAddr).
+PAYMENT_SERVER_IP = env_str("PAYMENT_SERVER_IP", "127.0.0.1")
+PAYMENT_TIMEOUT_MINUTES = env_int("PAYMENT_TIMEOUT_MINUTES", 15)
+# The gateway's limits per transaction (VND); UNCONFIRMED for VNPay, hence settings.
+PAYMENT_MIN_AMOUNT = env_int("PAYMENT_MIN_AMOUNT", 5000)
+PAYMENT_MAX_AMOUNT = env_int("PAYMENT_MAX_AMOUNT", 999_999_999)

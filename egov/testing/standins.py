@@ -193,3 +193,91 @@ def sms_gateway(_sms_process: StandinProcess, settings: Any) -> SmsGateway:
     settings.SMS_CALLBACK_SECRET = SMS_CALLBACK_SECRET
     settings.SMS_BRANDNAME = "UBND TGIANG"
     return gateway
+
+
+# VNPay gateway ------------------------------------------------------------------------------
+
+VNPAY_TMN_CODE = "EGOVTEST"
+VNPAY_HASH_SECRET = "test-vnpay-secret-0123456789ABCDEF"  # noqa: S105 (tests only)
+
+
+@dataclass
+class GatewayPage:
+    status: int
+    text: str
+
+
+class VnpayGateway:
+    """Drives the stand-in VNPay process as a payer's browser and as a test would."""
+
+    def __init__(self, process: StandinProcess) -> None:
+        self.url = process.url
+
+    def reset(self) -> None:
+        http_json("POST", f"{self.url}/_standin/reset", {})
+        self.hold_ipns()
+
+    def hold_ipns(self) -> None:
+        """Keep IPNs back; the test delivers them (``held_ipns``) through the test client."""
+        http_json("POST", f"{self.url}/_standin/config", {"ipn_mode": "hold"})
+
+    def deliver_ipns(self, ipn_url: str) -> None:
+        http_json(
+            "POST", f"{self.url}/_standin/config", {"ipn_mode": "deliver", "ipn_url": ipn_url}
+        )
+
+    def open(self, payment_url: str) -> GatewayPage:
+        import httpx
+
+        response = httpx.get(payment_url, follow_redirects=False, timeout=10)
+        return GatewayPage(response.status_code, response.text)
+
+    def choose(self, txn_ref: str, action: str = "pay") -> str:
+        """Press a button on the payment page; returns where the browser is sent back to."""
+        import httpx
+
+        response = httpx.post(
+            f"{self.url}/paymentv2/confirm",
+            data={"txn_ref": txn_ref, "action": action, "bank": "NCB"},
+            follow_redirects=False,
+            timeout=10,
+        )
+        assert response.status_code == 302, response.text
+        return str(response.headers["Location"])
+
+    def held_ipns(self) -> list[str]:
+        return list(http_json("GET", f"{self.url}/_standin/ipns")["ipns"])
+
+    def transactions(self) -> dict[str, dict[str, Any]]:
+        found = http_json("GET", f"{self.url}/_standin/transactions")["transactions"]
+        return {t["txn_ref"]: t for t in found}
+
+    def send_ipn(self, txn_ref: str) -> dict[str, Any]:
+        return dict(http_json("POST", f"{self.url}/_standin/ipns/{txn_ref}/send", {}))
+
+
+@pytest.fixture(scope="session")
+def _vnpay_process() -> Iterator[StandinProcess]:
+    process = StandinProcess(
+        "egov.payments.standin.vnpay_gateway",
+        "--tmn-code",
+        VNPAY_TMN_CODE,
+        "--hash-secret",
+        VNPAY_HASH_SECRET,
+        "--ipn-url",
+        "http://127.0.0.1:9/not-set",
+    )
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def vnpay_gateway(_vnpay_process: StandinProcess, settings: Any) -> VnpayGateway:
+    """The stand-in VNPay process, emptied, holding IPNs back, with the settings pointing at it."""
+    gateway = VnpayGateway(_vnpay_process)
+    gateway.reset()
+    settings.VNPAY_TMN_CODE = VNPAY_TMN_CODE
+    settings.VNPAY_HASH_SECRET = VNPAY_HASH_SECRET
+    settings.VNPAY_PAYMENT_URL = f"{_vnpay_process.url}/paymentv2/vpcpay.html"
+    settings.VNPAY_API_URL = f"{_vnpay_process.url}/merchant_webapi/api/transaction"
+    return gateway

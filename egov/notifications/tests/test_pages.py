@@ -79,7 +79,8 @@ def test_the_settings_page_saves_language_and_channels(an, world, event) -> None
     assert response.status_code == 302
     preference = NotificationPreference.objects.get(user=world.citizen)
     assert preference.language == "en"
-    assert preference.channels == {"tests": ["sms"]}
+    assert preference.channels["tests"] == ["sms"]
+    assert preference.channels["payment"] == []  # every kind on the page, unticked ones too
 
 
 def test_the_settings_page_names_a_bad_field(an, world, event) -> None:  # type: ignore[no-untyped-def]
