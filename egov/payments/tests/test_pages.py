@@ -109,3 +109,10 @@ def test_fees_to_pay_show_on_the_citizen_home_and_the_list(an, notice) -> None: 
     assert f"/payments/pay/fee-notice/{notice.code}/" in home
     listing = an.get("/payments/").content.decode()
     assert notice.description in listing
+
+
+def test_the_pay_page_lets_its_form_lead_to_the_gateway(an, notice, vnpay_gateway) -> None:  # type: ignore[no-untyped-def]
+    policy = an.get(f"/payments/pay/fee-notice/{notice.code}/")["Content-Security-Policy"]
+    form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    assert vnpay_gateway.url in form_action
+    assert "'self'" in form_action
