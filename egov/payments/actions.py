@@ -10,7 +10,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +43,16 @@ if TYPE_CHECKING:
     from egov.org.models import Agency
 
 IDEMPOTENCY_SCOPE = "payments.create"
+SETTLED_FIELDS = [
+    "status",
+    "gateway_response_code",
+    "gateway_transaction_no",
+    "bank_code",
+    "card_type",
+    "paid_at",
+    "receipt_number",
+    "updated_at",
+]
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REFUND_BACKOFF = [60, 300, 1800, 3600, 7200]
 REFUND_MAX_ATTEMPTS = 8
@@ -77,7 +87,12 @@ def _request_hash(*parts: object) -> str:
 
 
 def _locked(reference: str) -> Payment:
-    payment = Payment.objects.select_for_update().filter(reference=reference).first()
+    payment = (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("payer")
+        .filter(reference=reference)
+        .first()
+    )
     if payment is None:
         raise NotFound()
     return payment
@@ -259,12 +274,18 @@ def cancel_payment(*, acting_user: User, reference: str) -> Payment:
 
 
 def _next_receipt_number(paid_at: dt.datetime) -> str:
+    """The next number of the year, without gaps: the counter row stays locked until commit."""
     year = timezone.localtime(paid_at).year
-    ReceiptCounter.objects.get_or_create(year=year)
-    counter = ReceiptCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"BL{year % 100:02d}-{counter.last:06d}"
+    table = connection.ops.quote_name(ReceiptCounter._meta.db_table)
+    # One statement on PostgreSQL and SQLite alike: create the year's row or count it up.
+    sql = (
+        f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608
+        f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [year])
+        (last,) = cursor.fetchone()
+    return f"BL{year % 100:02d}-{int(last):06d}"
 
 
 def _target(result: vnpay.GatewayResult) -> PaymentStatus:
@@ -310,7 +331,7 @@ def settle_payment(
     if target == PaymentStatus.SUCCEEDED:
         payment.paid_at = result.pay_date or timezone.now()
         payment.receipt_number = _next_receipt_number(payment.paid_at)
-    payment.save()
+    payment.save(update_fields=SETTLED_FIELDS)
     if target == PaymentStatus.SUCCEEDED:
         _after_success(payment)
     elif target == PaymentStatus.FAILED:

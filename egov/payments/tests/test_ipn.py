@@ -206,3 +206,15 @@ def test_the_gateway_delivers_the_ipn_itself(live_server, world, notice, vnpay_g
         "RspCode": "02",
         "Message": "Order already confirmed",
     }
+
+
+def test_the_ipn_costs_a_bounded_number_of_queries(
+    client, pending, vnpay_gateway, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    paid = pay_at_gateway(vnpay_gateway, pending)
+    # lookup, lock, history, receipt number, payment, duplicate check, payable, notification
+    # (preferences, template, insert), audit chain (4), savepoint
+    with django_assert_max_num_queries(17):
+        assert send_ipn(client, paid.ipn_query)["RspCode"] == "00"
+    with django_assert_max_num_queries(1):
+        assert send_ipn(client, paid.ipn_query)["RspCode"] == "02"
