@@ -80,14 +80,17 @@ def deliver_one(message_id: int) -> str:
     result = deliver(message)
     if result.error:
         logger.warning("outbox message %s: %s", message.pk, result.error)
-    recorded = record_delivery_result(
-        acting_user=None,
-        message_id=message.pk,
-        outcome=result.outcome.value,
-        provider_message_id=result.provider_message_id,
-        error=result.error,
-        retry_after=result.retry_after,
-    )
+    try:
+        recorded = record_delivery_result(
+            acting_user=None,
+            message_id=message.pk,
+            outcome=result.outcome.value,
+            provider_message_id=result.provider_message_id,
+            error=result.error,
+            retry_after=result.retry_after,
+        )
+    except Conflict:  # settled meanwhile (the sweep released it, a report came)
+        return "settled elsewhere"
     return recorded.status
 
 

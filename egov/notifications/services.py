@@ -227,12 +227,14 @@ def notify(
             queue(Channel.SMS, phone, contact.language, contact.name, None, None)
 
     if outbox:
-        OutboxMessage.objects.bulk_create(outbox)
-        ids = list(
-            OutboxMessage.objects.filter(uuid__in=[m.uuid for m in outbox]).values_list(
-                "pk", flat=True
+        saved = OutboxMessage.objects.bulk_create(outbox)
+        ids = [m.pk for m in saved]
+        if None in ids:  # a database that does not return keys from bulk inserts
+            ids = list(
+                OutboxMessage.objects.filter(uuid__in=[m.uuid for m in outbox]).values_list(
+                    "pk", flat=True
+                )
             )
-        )
         transaction.on_commit(lambda: _enqueue_deliveries(ids))
     return created
 
