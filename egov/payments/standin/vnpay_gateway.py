@@ -11,7 +11,7 @@ our adapter (``egov/payments/vnpay.py``) so that each checks the other:
 - ``POST /merchant_webapi/api/transaction`` answers ``querydr`` and ``refund`` with their
   ``|``-joined checksums, checking the merchant's.
 
-Run: ``python -m egov.payments.standin.vnpay_gateway --port 8010 --tmn-code EGOVDEMO
+Run: ``python -m egov.payments.standin.vnpay_gateway --port 8790 --tmn-code EGOVDEMO
 --hash-secret SECRET --ipn-url http://127.0.0.1:8000/api/v1/payments/vnpay/ipn``.
 
 Control endpoints for developers and tests (not part of VNPay's protocol):
@@ -440,7 +440,7 @@ def make_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8010)
+    parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--tmn-code", default="EGOVDEMO")
     parser.add_argument("--hash-secret", default="dev-vnpay-hash-secret")
     parser.add_argument("--ipn-url", default="http://127.0.0.1:8000/api/v1/payments/vnpay/ipn")
