@@ -106,6 +106,22 @@ def test_an_xlsx_export_imported_again_changes_nothing(catalog) -> None:  # type
     assert _state() == before
 
 
+def test_text_that_looks_like_a_formula_stays_text(catalog) -> None:  # type: ignore[no-untyped-def]
+    document = export_catalog()
+    document["procedures"][0]["name"] = '=HYPERLINK("http://evil.example")'
+    document["procedures"][0]["fees"] = [
+        {"name": "=1+1", "kind": "fee", "amount": 1000, "note": "@SUM(A1)"}
+    ]
+    _import(document)
+    workbook = load_workbook(io.BytesIO(export_xlsx()))
+    cell = workbook["Procedures"]["B2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://evil.example")', "s")
+    assert workbook["Fees"]["B2"].data_type == "s"
+    before = _state()
+    import_catalog(acting_user=None, parsed=parse_xlsx(export_xlsx()))
+    assert _state() == before
+
+
 def test_the_workbook_holds_one_sheet_per_kind_of_record(catalog) -> None:  # type: ignore[no-untyped-def]
     workbook = load_workbook(io.BytesIO(export_xlsx()))
     assert workbook.sheetnames == ["Sectors", "Procedures", "Fees", "Documents", "Steps"]
