@@ -440,3 +440,20 @@ def test_the_import_command_lists_every_error(catalog, tmp_path: Path) -> None: 
     (tmp_path / "junk.json").write_bytes(b"[")
     with pytest.raises(CommandError, match="JSON"):
         call_command("import_procedures", str(tmp_path / "junk.json"))
+
+
+def test_removing_steps_that_dossiers_still_use_is_a_conflict(catalog, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # No app in this branch protects catalog rows yet; dossiers will. Stand in for one:
+    from django.db.models import ProtectedError
+
+    from egov.lib.problems import Conflict
+    from egov.procedures import actions
+
+    def protected(checked):  # type: ignore[no-untyped-def]
+        raise ProtectedError("in use", {WorkflowStep.objects.first()})
+
+    monkeypatch.setattr(actions, "_write_catalog", protected)
+    with pytest.raises(Conflict) as caught, translation.override("en"):
+        _import(export_catalog())
+    assert caught.value.instance_code == "catalog_in_use"
+    assert "workflow steps still refer to" in str(caught.value.detail)
