@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db.models import Count, Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -28,6 +28,7 @@ PREFIX = "/procedures"
 router = Router(tags=["procedures"])
 
 MAX_PAGE_SIZE = 100
+CACHE_SECONDS = 300
 # What a search result shows; the long texts and the form definition stay in the database.
 SUMMARY_COLUMNS = [
     "code",
@@ -148,6 +149,11 @@ class SearchQuery(Schema):
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 
+def _cacheable(response: HttpResponse) -> None:
+    # Public reference data: portals and the reverse proxy may keep it for a few minutes.
+    response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+
+
 def _agency(agency: Agency | None) -> AgencyRef | None:
     return AgencyRef(organ_code=agency.organ_code, name=agency.name) if agency else None
 
@@ -174,7 +180,9 @@ def _summary_fields(procedure: Procedure) -> dict[str, Any]:
 
 
 @router.get("", response=ProcedurePage, auth=None, summary="Search procedures")
-def list_procedures(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, Any]:
+def list_procedures(
+    request: HttpRequest, response: HttpResponse, query: Query[SearchQuery]
+) -> dict[str, Any]:
     """Active procedures, by national code. ``q`` matches name, code and sector without
     diacritics ("giay phep xay dung" finds "Giấy phép xây dựng"); every word must match.
     ``agency`` also returns the district or commune procedures that agency implements."""
@@ -187,6 +195,7 @@ def list_procedures(request: HttpRequest, query: Query[SearchQuery]) -> dict[str
         category=query.category,
         applicant_type=query.applicant_type,
     ).only(*SUMMARY_COLUMNS)
+    _cacheable(response)
     start = (query.page - 1) * query.page_size
     page = list(found[start : start + query.page_size])
     # The first page often holds everything; counting again is then unnecessary.
@@ -205,7 +214,8 @@ public("GET", "/procedures")
 @router.get(
     "/sectors", response=list[SectorWithCountOut], auth=None, summary="Sectors of the catalog"
 )
-def list_sectors(request: HttpRequest) -> list[SectorWithCountOut]:
+def list_sectors(request: HttpRequest, response: HttpResponse) -> list[SectorWithCountOut]:
+    _cacheable(response)
     rows = sectors().annotate(
         procedure_count=Count("procedures", filter=Q(procedures__is_active=True))
     )
@@ -221,12 +231,13 @@ public("GET", "/procedures/sectors")
 @router.get(
     "/{code}", response=ProcedureDetailOut, auth=None, summary="One procedure with everything"
 )
-def get_procedure(request: HttpRequest, code: str) -> ProcedureDetailOut:
+def get_procedure(request: HttpRequest, response: HttpResponse, code: str) -> ProcedureDetailOut:
     """Everything service level 1 publishes (documents, fees, time, legal basis, where, each
     step with the responsible body and its time limit) plus the application form definition."""
     procedure = procedure_detail(code)
     if procedure is None:
         raise NotFound()
+    _cacheable(response)
     steps = []
     for group in workflow_of(procedure):
         for step in group:

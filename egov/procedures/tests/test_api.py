@@ -246,9 +246,15 @@ def test_a_template_form_can_be_downloaded(api, catalog, settings, tmp_path) -> 
     assert body["documents"][0]["template_url"] == "/media/procedures/templates/don-de-nghi.docx"
 
 
+def test_catalog_answers_may_be_cached_for_a_few_minutes(api, catalog) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/api/v1/procedures", "/api/v1/procedures/1.001193", "/api/v1/procedures/sectors"):
+        assert api.get(path)["Cache-Control"] == "public, max-age=300", path
+
+
 def test_an_unknown_code_is_a_problem_404(api, catalog) -> None:  # type: ignore[no-untyped-def]
     response = api.get("/api/v1/procedures/0.000000")
     assert response.status_code == 404
+    assert "public" not in response.get("Cache-Control", "")
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == "not_found"
 
