@@ -470,45 +470,40 @@ BUNDLE_FORM = form(
     commitment(),
 )
 
+
+def spouse(prefix: str, side: str, side_en: str, age: tuple[str, str]) -> list[dict[str, Any]]:
+    """Name, personal ID, date of birth and residence of one side of a marriage."""
+    return [
+        field(
+            f"{prefix}_name",
+            "text",
+            f"Họ và tên bên {side}",
+            f"{side_en}'s full name",
+            max_length=100,
+            section=f"Bên {side}",
+        ),
+        field(
+            f"{prefix}_id",
+            "personal_id",
+            f"Số định danh cá nhân bên {side}",
+            f"{side_en}'s personal ID",
+        ),
+        field(
+            f"{prefix}_birth_date",
+            "date",
+            f"Ngày sinh bên {side}",
+            f"{side_en}'s date of birth",
+            max="today",
+            help=age[0],
+            help_en=age[1],
+        ),
+        field(f"{prefix}_address", "address", f"Nơi cư trú bên {side}", f"{side_en}'s residence"),
+    ]
+
+
 MARRIAGE_FORM = form(
-    field(
-        "groom_name",
-        "text",
-        "Họ và tên bên nam",
-        "Groom's full name",
-        max_length=100,
-        section="Bên nam",
-    ),
-    field("groom_id", "personal_id", "Số định danh cá nhân bên nam", "Groom's personal ID"),
-    field(
-        "groom_birth_date",
-        "date",
-        "Ngày sinh bên nam",
-        "Groom's date of birth",
-        max="today",
-        help="Nam từ đủ 20 tuổi trở lên.",
-        help_en="Men must be at least 20.",
-    ),
-    field("groom_address", "address", "Nơi cư trú bên nam", "Groom's residence"),
-    field(
-        "bride_name",
-        "text",
-        "Họ và tên bên nữ",
-        "Bride's full name",
-        max_length=100,
-        section="Bên nữ",
-    ),
-    field("bride_id", "personal_id", "Số định danh cá nhân bên nữ", "Bride's personal ID"),
-    field(
-        "bride_birth_date",
-        "date",
-        "Ngày sinh bên nữ",
-        "Bride's date of birth",
-        max="today",
-        help="Nữ từ đủ 18 tuổi trở lên.",
-        help_en="Women must be at least 18.",
-    ),
-    field("bride_address", "address", "Nơi cư trú bên nữ", "Bride's residence"),
+    spouse("groom", "nam", "Groom", ("Nam từ đủ 20 tuổi trở lên.", "Men must be at least 20.")),
+    spouse("bride", "nữ", "Bride", ("Nữ từ đủ 18 tuổi trở lên.", "Women must be at least 18.")),
     field(
         "resides_elsewhere",
         "boolean",
@@ -529,7 +524,12 @@ MARRIAGE_FORM = form(
 )
 
 FOREIGN_MARRIAGE_FORM = form(
-    MARRIAGE_FORM["fields"][:4],
+    spouse(
+        "citizen",
+        "công dân Việt Nam",
+        "Vietnamese partner",
+        ("Nam từ đủ 20 tuổi, nữ từ đủ 18 tuổi.", "Men at least 20, women at least 18."),
+    ),
     field(
         "partner_name",
         "text",
