@@ -18,7 +18,6 @@ $(BIN)/python:
 
 $(VENV)/.runtime-installed: requirements.lock | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.lock
-	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
 $(VENV)/.dev-installed: requirements-dev.lock | $(BIN)/python
