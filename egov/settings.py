@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "egov.accounts",
     "egov.workdays",
     "egov.notifications",
+    "egov.procedures",
     "egov.demo",
 ]
 
