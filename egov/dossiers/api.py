@@ -80,7 +80,7 @@ class RegisterIn(Schema):
     channel: Channel | None = Field(
         None, description="online for citizens and businesses; desk or post for a clerk."
     )
-    applicant: ApplicantIn = Field(default_factory=lambda: ApplicantIn())
+    applicant: ApplicantIn = Field(default_factory=ApplicantIn)  # type: ignore[arg-type]
     documents: list[DocumentIn] = Field(default_factory=list, max_length=50)
     form_data: dict[str, Any] = Field(default_factory=dict)
     return_method: ReturnMethod = ReturnMethod.DESK
