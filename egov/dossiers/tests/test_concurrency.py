@@ -33,7 +33,7 @@ def _race(jobs: list[Callable[[], Any]]) -> list[Any]:
         try:
             barrier.wait()
             results[index] = job()
-        except Exception as exc:  # noqa: BLE001 (collected for the assertions)
+        except Exception as exc:  # collected for the assertions
             results[index] = exc
         finally:
             connections.close_all()
