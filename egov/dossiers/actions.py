@@ -1548,3 +1548,110 @@ def withdraw_dossier(
     )
     _audit(dossier, "withdraw", acting_user, before)
     return dossier
+
+
+# ------------------------------------------------------------------------------------------
+# Deadline warnings (the periodic job)
+
+
+def _holders(agency_id: int, unit_id: int | None, *roles: str) -> list[User]:
+    from egov.accounts.models import User
+
+    memberships = Membership.objects.filter(agency_id=agency_id, role__in=roles, is_active=True)
+    if unit_id is not None:
+        memberships = memberships.filter(Q(unit_id=unit_id) | Q(unit__isnull=True))
+    return list(User.objects.filter(pk__in=memberships.values("user_id"), is_active=True))
+
+
+def _warn(event: str, recipients: list[User], title: str, dossier: Dossier) -> None:
+    notify(
+        event,
+        recipients=recipients,
+        title=title,
+        url=reverse("dossiers:detail", args=[dossier.code]),
+        related=dossier,
+        context={"code": dossier.code},
+    )
+
+
+@action
+def send_deadline_warnings(*, acting_user: User | None) -> dict[str, int]:
+    """Warn, once each: the assignee when a step is due by the next working day, the unit head
+    when a step is over its budget, and the agency leader 2 working days before the dossier's
+    due date (while form 04 can still be sent)."""
+    from egov.dossiers.selectors import warning_candidates
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    calendar = _calendar()
+    near, over, leader = warning_candidates(calendar, today)
+    counts = {"near": 0, "over": 0, "leader": 0}
+    with translation.override("vi"):
+        for step in near:
+            recipients = (
+                [step.assignee]
+                if step.assignee
+                else _holders(step.agency_id, step.unit_id, step.role)
+            )
+            _warn(
+                "dossiers.step_due_soon",
+                recipients,
+                _('Dossier %(code)s: the step "%(step)s" is due on %(date)s')
+                % {
+                    "code": step.dossier.code,
+                    "step": step.name,
+                    "date": step.due_on.strftime("%d/%m/%Y") if step.due_on else "",
+                },
+                step.dossier,
+            )
+            step.near_warned_at = now
+            counts["near"] += 1
+        for step in over:
+            roles = (Role.UNIT_HEAD,) if step.unit_id else (Role.LEADER,)
+            recipients = _holders(step.agency_id, step.unit_id, *roles) or _holders(
+                step.agency_id, None, Role.LEADER
+            )
+            _warn(
+                "dossiers.step_overdue",
+                recipients,
+                _('Dossier %(code)s: the step "%(step)s" is over its time (due %(date)s)')
+                % {
+                    "code": step.dossier.code,
+                    "step": step.name,
+                    "date": step.due_on.strftime("%d/%m/%Y") if step.due_on else "",
+                },
+                step.dossier,
+            )
+            step.over_warned_at = now
+            counts["over"] += 1
+        for dossier in leader:
+            agencies = {s.agency_id for s in dossier.open_steps} or {dossier.receiving_agency_id}  # type: ignore[attr-defined]
+            recipients = [u for a in sorted(agencies) for u in _holders(a, None, Role.LEADER)]
+            _warn(
+                "dossiers.due_soon",
+                recipients,
+                _(
+                    "Dossier %(code)s is due on %(date)s; if it will be late, send the apology "
+                    "(form 04) by %(last)s"
+                )
+                % {
+                    "code": dossier.code,
+                    "date": dossier.due_on.strftime("%d/%m/%Y") if dossier.due_on else "",
+                    "last": deadlines.reschedule_deadline(calendar, dossier.due_on).strftime(
+                        "%d/%m/%Y"
+                    )
+                    if dossier.due_on
+                    else "",
+                },
+                dossier,
+            )
+            Dossier.objects.filter(pk=dossier.pk).update(leader_warned_for=dossier.due_on)
+            counts["leader"] += 1
+    DossierStep.objects.bulk_update([*near, *over], ["near_warned_at", "over_warned_at"])
+    record_event(
+        actor=acting_user,
+        verb="dossiers.send_deadline_warnings",
+        object_type="dossiers.dossier",
+        after=counts,
+    )
+    return counts

@@ -19,7 +19,7 @@ from egov.dossiers.models import (
 )
 from egov.dossiers.workflow import FINAL, Status
 from egov.lib.text import fold
-from egov.lib.workdays import VIETNAM
+from egov.lib.workdays import VIETNAM, WorkCalendar
 from egov.org.models import Role
 from egov.org.selectors import active_memberships
 
@@ -191,3 +191,43 @@ def listing(user: Any, scope: str, filters: Filters) -> QuerySet[Dossier]:
     if scope == Scope.MINE:
         return dossiers.order_by("-registered_at", "-id")
     return dossiers.order_by(F("due_on").asc(nulls_last=True), "registered_at", "id")
+
+
+def warning_candidates(
+    calendar: WorkCalendar, today: dt.date
+) -> tuple[list[DossierStep], list[DossierStep], list[Dossier]]:
+    """Steps due by the next working day, steps over their budget, and dossiers due within 2
+    working days, none of them warned yet; locked so two workers never warn twice."""
+    running = [Status.IN_PROCESSING, Status.CONSULTING, Status.APPROVED]
+    tomorrow = calendar.next_working_day(today)
+    steps = DossierStep.objects.select_for_update(of=("self",), skip_locked=True).select_related(
+        "dossier", "assignee"
+    )
+    base = steps.filter(status=StepStatus.OPEN, dossier__status__in=running)
+    near = list(base.filter(near_warned_at__isnull=True, due_on__gte=today, due_on__lte=tomorrow))
+    over = list(base.filter(over_warned_at__isnull=True, due_on__lt=today))
+    horizon = calendar.add_working_days(today, 2)
+    dossiers = (
+        Dossier.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(status__in=running, due_on__lte=horizon)
+        .filter(Q(leader_warned_for__isnull=True) | ~Q(leader_warned_for=F("due_on")))
+        .prefetch_related(Prefetch("steps", queryset=_open_steps(), to_attr="open_steps"))
+    )
+    return near, over, list(dossiers)
+
+
+def has_warnings_due(calendar: WorkCalendar, today: dt.date) -> bool:
+    running = [Status.IN_PROCESSING, Status.CONSULTING, Status.APPROVED]
+    tomorrow = calendar.next_working_day(today)
+    open_steps = DossierStep.objects.filter(status=StepStatus.OPEN, dossier__status__in=running)
+    return (
+        open_steps.filter(
+            near_warned_at__isnull=True, due_on__gte=today, due_on__lte=tomorrow
+        ).exists()
+        or open_steps.filter(over_warned_at__isnull=True, due_on__lt=today).exists()
+        or Dossier.objects.filter(
+            status__in=running, due_on__lte=calendar.add_working_days(today, 2)
+        )
+        .filter(Q(leader_warned_for__isnull=True) | ~Q(leader_warned_for=F("due_on")))
+        .exists()
+    )
