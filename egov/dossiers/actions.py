@@ -672,10 +672,22 @@ def _jsonable(value: Any) -> Any:
 
 
 def _link_applicant(applicant: ApplicantInput) -> User | None:
-    """A walk-in applicant who has an account sees the dossier among their own."""
+    """A walk-in applicant who has an account (by personal ID, or the owner of the business
+    by tax code) sees the dossier among their own."""
     from egov.accounts.models import CitizenProfile
 
-    if applicant.kind != ApplicantKind.CITIZEN or not applicant.personal_id:
+    if applicant.kind == ApplicantKind.BUSINESS:
+        from egov.accounts.models import BusinessMember, BusinessRole
+
+        owner = (
+            BusinessMember.objects.filter(
+                business__tax_code=applicant.tax_code, role=BusinessRole.OWNER
+            )
+            .select_related("user")
+            .first()
+        )
+        return owner.user if owner is not None else None
+    if not applicant.personal_id:
         return None
     profile = (
         CitizenProfile.objects.filter(personal_id=applicant.personal_id)
