@@ -933,7 +933,7 @@ def request_supplement(
         user=acting_user,
         ctx=ctx,
         note=note,
-        data={"items": items, "reason": reason},
+        data={"missing": items, "reason": reason},
     )
     issue_form(
         dossier,
@@ -941,7 +941,7 @@ def request_supplement(
         acting_user=acting_user,
         event=event,
         data={
-            "items": items,
+            "missing": items,
             "reason": reason,
             "contact": {
                 "unit": dossier.receiving_unit.name,

@@ -3,6 +3,7 @@ with only the allowed actions (plain forms, no JavaScript needed)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -296,5 +297,26 @@ def form_record(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return render(
         request,
         "dossiers/form_record.html",
-        {"dossier": dossier, "record": record, "title": FORM_TITLES[record.number]},
+        {
+            "dossier": dossier,
+            "record": record,
+            "title": FORM_TITLES[record.number],
+            "shown": _form_dates(record.data),
+        },
     )
+
+
+def _form_dates(data: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot's ISO dates and times as objects, for the template to format."""
+    shown: dict[str, Any] = {}
+    for key in ("received_at", "appointment_on", "new_due_on", "previous_due_on"):
+        value = data.get(key)
+        if not value:
+            continue
+        try:
+            shown[key] = (
+                dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+            )
+        except (TypeError, ValueError):
+            continue
+    return shown

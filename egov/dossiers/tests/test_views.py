@@ -116,7 +116,7 @@ def test_accepting_at_the_desk_issues_form_01_and_links_it(world: World, permit:
     assert record_url in page
     record = client.get(record_url).content.decode()
     assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in record
-    assert "2026-03-16" in record
+    assert "16/03/2026" in record
 
 
 def test_one_supplement_notice_lists_everything_missing(world: World, permit: Any) -> None:
@@ -131,7 +131,7 @@ def test_one_supplement_notice_lists_everything_missing(world: World, permit: An
     )
     assert response.status_code == 302
     form = DossierForm.objects.get(dossier=dossier, number="02")
-    assert form.data["items"] == ["Đơn đề nghị", "Bản vẽ thiết kế", "Bản sao CCCD"]
+    assert form.data["missing"] == ["Đơn đề nghị", "Bản vẽ thiết kế", "Bản sao CCCD"]
 
 
 def test_the_dossier_page_shows_only_the_actions_the_user_may_take(
