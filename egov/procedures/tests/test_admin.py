@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from openpyxl import load_workbook
 
 from egov.audit.models import AuditEvent
@@ -114,12 +113,10 @@ def test_a_procedure_with_fees_documents_and_steps_is_added_as_one_audited_chang
 
 
 def test_admin_refuses_a_workflow_longer_than_the_statutory_time(admin_client, world) -> None:  # type: ignore[no-untyped-def]
-    with translation.override("en"):
-        response = admin_client.post(
-            "/admin/procedures/procedure/add/",
-            _form(world, _steps(world, "0.5", "4", "1")),
-            HTTP_ACCEPT_LANGUAGE="en",
-        )
+    admin_client.cookies["egov_language"] = "en"
+    response = admin_client.post(
+        "/admin/procedures/procedure/add/", _form(world, _steps(world, "0.5", "4", "1"))
+    )
     assert response.status_code == 200
     assert "5.5 working days in sequence" in response.content.decode()
     assert not Procedure.objects.filter(code="1.009985").exists()
@@ -254,10 +251,8 @@ def test_admin_lists_every_import_error(admin_client, world) -> None:  # type: i
     document["procedures"][0]["level"] = "galaxy"
     document["procedures"][0]["steps"][0]["role"] = "king"
     upload = SimpleUploadedFile("catalog.json", json.dumps(document).encode())
-    with translation.override("en"):
-        response = admin_client.post(
-            "/admin/procedures/procedure/import/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en"
-        )
+    admin_client.cookies["egov_language"] = "en"
+    response = admin_client.post("/admin/procedures/procedure/import/", {"file": upload})
     assert response.status_code == 200
     places = [where for where, _message in response.context["import_errors"]]
     assert places == ["procedures[0].level", "procedures[0].steps[0].role"]
