@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "egov.accounts",
     "egov.workdays",
     "egov.notifications",
+    "egov.signatures",
     "egov.demo",
 ]
 
@@ -258,3 +259,28 @@ LOGGING = {
 EGOV_PROVINCE_ORGAN_CODE = env_str("EGOV_PROVINCE_ORGAN_CODE", "000.00.00.H58")
 # Dossiers received after this local time count from the next working day (Decree 61/2018).
 EGOV_RECEIPT_CUTOFF = env_str("EGOV_RECEIPT_CUTOFF", "15:00")
+
+# Digital signatures (egov.signatures, docs/apps/signatures.md) ------------------------------
+# PKCS#11 module of the HSM or token holding the officials' and agencies' signing keys.
+SIGNATURES_PKCS11_MODULE = env_str("SIGNATURES_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+# User PIN of the tokens (or SIGNATURES_TOKEN_PIN_FILE); never in the repository.
+SIGNATURES_TOKEN_PIN = env_str("SIGNATURES_TOKEN_PIN")
+# Where the CA's software keys (and the demo's key files) live; created with mode 0700.
+SIGNATURES_KEY_DIR = Path(env_str("SIGNATURES_KEY_DIR", str(VAR_DIR / "signatures")))
+# Optional passphrase that encrypts CA key files at rest.
+SIGNATURES_CA_KEY_PASSPHRASE = env_str("SIGNATURES_CA_KEY_PASSPHRASE")
+# Software key files for officials and agencies are for the demo only.
+SIGNATURES_ALLOW_SOFTWARE_KEYS = env_bool("SIGNATURES_ALLOW_SOFTWARE_KEYS", DEBUG)
+# RFC 3161 time-stamping service; signatures carry a timestamp when it is set.
+SIGNATURES_TSA_URL = env_str("SIGNATURES_TSA_URL")
+# Days a published CRL stays valid (nextUpdate); a periodic job republishes before then.
+SIGNATURES_CRL_DAYS = env_int("SIGNATURES_CRL_DAYS", 7)
+# Public verification: largest upload, and uploads per client address per window (seconds).
+SIGNATURES_VERIFY_MAX_BYTES = env_int("SIGNATURES_VERIFY_MAX_BYTES", 10 * 1024 * 1024)
+SIGNATURES_VERIFY_RATE_LIMIT = env_int("SIGNATURES_VERIFY_RATE_LIMIT", 20)
+SIGNATURES_VERIFY_RATE_WINDOW = env_int("SIGNATURES_VERIFY_RATE_WINDOW", 60)
+# Fetch CRLs/OCSP of foreign certificates from the network while verifying (ours are local).
+SIGNATURES_VERIFY_FETCH_REVOCATION = env_bool("SIGNATURES_VERIFY_FETCH_REVOCATION", False)
+# What other apps call to sign a PDF (dotted path; same signature as
+# egov.signatures.services.sign_pdf). Point it elsewhere to plug in another signing service.
+EGOV_PDF_SIGNER = env_str("EGOV_PDF_SIGNER", "egov.signatures.services.sign_pdf")

@@ -1,0 +1,164 @@
+"""PAdES signing with pyHanko: one incremental update per signature.
+
+The functions here know PDF and pyHanko, nothing about models: the services pick the
+certificates, build the appearance and record what was signed.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import threading
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.stamp.base import BaseStampStyle
+
+from egov.lib.problems import invalid
+
+# A PKCS#11 session must not run two operations at once; signing is serialised per process
+# (gunicorn's sync workers are single-threaded anyway, so this costs nothing there).
+_signing = threading.Lock()
+
+Rect = tuple[float, float, float, float]
+RESERVED = 12 * 1024
+RESERVED_WITH_TSA = 24 * 1024
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    page: int = 0
+    rect: Rect | None = None  # None: invisible (a zero-size widget)
+
+
+@dataclass(frozen=True)
+class ExistingField:
+    name: str
+    page: int
+    rect: Rect
+    signed: bool
+
+
+def open_writer(pdf: bytes) -> IncrementalPdfFileWriter:
+    try:
+        return IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    except (PdfError, ValueError, KeyError, IndexError) as exc:
+        raise invalid("pdf", _("The file is not a readable PDF document.")) from exc
+
+
+def page_count_and_size(writer: IncrementalPdfFileWriter, page: int) -> tuple[int, float, float]:
+    count = int(writer.root["/Pages"]["/Count"])
+    index = page if page >= 0 else count + page
+    if not 0 <= index < count:
+        raise invalid("page", _("The document has no page %(page)s.") % {"page": page})
+    page_obj = writer.find_page_for_modification(index)[0].get_object()
+    box = [float(v) for v in page_obj.get("/CropBox", page_obj["/MediaBox"])]
+    return index, box[2] - box[0], box[3] - box[1]
+
+
+def signature_fields(reader: PdfFileReader) -> list[ExistingField]:
+    """Every signature field of the document, with the page and rectangle of its widget."""
+    found = []
+    pages = reader.root["/Pages"]
+    page_refs = _page_refs(pages)
+    for name, value, ref in fields.enumerate_sig_fields(reader, filled_status=None):
+        field = ref.get_object()
+        widget = field if "/Rect" in field else field.get("/Kids", [None])[0]
+        if widget is None:
+            continue
+        widget = widget.get_object()
+        rect = tuple(float(v) for v in widget["/Rect"])
+        page_ref = widget.get("/P")
+        page = (
+            next(
+                (
+                    i
+                    for i, r in enumerate(page_refs)
+                    if page_ref is not None and r == page_ref.reference
+                ),
+                0,
+            )
+            if hasattr(page_ref, "reference")
+            else 0
+        )
+        found.append(ExistingField(str(name), page, rect, value is not None))  # type: ignore[arg-type]
+    return found
+
+
+def _page_refs(pages: object) -> list[object]:
+    refs: list[object] = []
+
+    def walk(node: object) -> None:
+        obj = node.get_object()  # type: ignore[attr-defined]
+        if obj.get("/Type") == "/Pages":
+            for kid in obj["/Kids"]:
+                walk(kid)
+        else:
+            refs.append(node.reference if hasattr(node, "reference") else node)  # type: ignore[attr-defined]
+
+    walk(pages)
+    return refs
+
+
+@functools.lru_cache(maxsize=4)
+def cached_timestamper(url: str) -> TimeStamper | None:
+    """The RFC 3161 client for ``url`` (None when no service is configured), one per process."""
+    return HTTPTimeStamper(url, timeout=10) if url else None
+
+
+def sign(
+    pdf: bytes,
+    *,
+    signer: signers.Signer,
+    field: Field,
+    reason: str,
+    location: str = "",
+    signer_name: str = "",
+    stamp_style: BaseStampStyle | None = None,
+    tsa: TimeStamper | None = None,
+) -> bytes:
+    """Append one PAdES signature (B-B, or B-T with a time-stamping service)."""
+    writer = open_writer(pdf)
+    existing = {f.name: f for f in signature_fields(writer.prev)}
+    if field.name in existing and existing[field.name].signed:
+        raise invalid(
+            "field_name",
+            _("The signature field %(name)s is already signed.") % {"name": field.name},
+        )
+    new_field_spec = None
+    if field.name not in existing:
+        index, _width, _height = page_count_and_size(writer, field.page)
+        new_field_spec = fields.SigFieldSpec(
+            sig_field_name=field.name,
+            on_page=index,
+            box=tuple(round(v, 2) for v in field.rect) if field.rect else None,  # type: ignore[arg-type]
+        )
+    metadata = signers.PdfSignatureMetadata(
+        field_name=field.name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason or None,
+        location=location or None,
+        name=signer_name or None,
+    )
+    pdf_signer = signers.PdfSigner(
+        metadata,
+        signer=signer,
+        timestamper=tsa,
+        stamp_style=stamp_style,
+        new_field_spec=new_field_spec,
+    )
+    output = io.BytesIO()
+    with _signing:
+        # A fixed reservation spares pyHanko a dry-run signature to estimate the size (a third of
+        # the time of a signature); our chains are short, and a timestamp token adds its own.
+        pdf_signer.sign_pdf(
+            writer, output=output, bytes_reserved=RESERVED_WITH_TSA if tsa else RESERVED
+        )
+    return output.getvalue()
