@@ -267,6 +267,8 @@ SIGNATURES_PKCS11_MODULE = env_str("SIGNATURES_PKCS11_MODULE", "/usr/lib/softhsm
 SIGNATURES_TOKEN_PIN = env_str("SIGNATURES_TOKEN_PIN")
 # Where the CA's software keys (and the demo's key files) live; created with mode 0700.
 SIGNATURES_KEY_DIR = Path(env_str("SIGNATURES_KEY_DIR", str(VAR_DIR / "signatures")))
+# RSA size of new CA keys.
+SIGNATURES_CA_KEY_BITS = env_int("SIGNATURES_CA_KEY_BITS", 3072)
 # Optional passphrase that encrypts CA key files at rest.
 SIGNATURES_CA_KEY_PASSPHRASE = env_str("SIGNATURES_CA_KEY_PASSPHRASE")
 # Software key files for officials and agencies are for the demo only.

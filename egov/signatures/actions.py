@@ -111,7 +111,7 @@ def create_authority(
     if Authority.objects.filter(slug=slug).exists():
         raise Conflict(_("An authority called %(slug)s exists already.") % {"slug": slug})
     now = timezone.now()
-    key = ca.generate_key(3072)
+    key = ca.generate_key(settings.SIGNATURES_CA_KEY_BITS)
     subject = ca.name(name, organization=f"UBND tỉnh {PROVINCE_NAME}", province=PROVINCE_NAME)
     authority = Authority(slug=slug, name=name, parent=parent, key_file=f"ca/{slug}.key")
     if parent is None:

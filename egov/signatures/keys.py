@@ -139,8 +139,11 @@ def generate_token_key(token_label: str, key_label: str, bits: int = 2048) -> rs
 
     from pkcs11 import Attribute, KeyType, ObjectClass
 
+    # Login state is shared by all sessions of a process: log in through the long-lived
+    # session, then the read-write session for the generation needs no PIN of its own.
+    session(token_label)
     token = _find_token(token_label)
-    with token_lock(), token.open(rw=True, user_pin=_pin()) as rw_session:
+    with _lock, token_lock(), token.open(rw=True) as rw_session:
         existing = list(
             rw_session.get_objects(
                 {Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.LABEL: key_label}

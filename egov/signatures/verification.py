@@ -221,7 +221,9 @@ def _signature_info(embedded: object, context: ValidationContext) -> SignatureIn
         return info
     signer = status.signing_cert
     if status.validation_path is not None:
-        chain = [_certificate_info(c) for c in status.validation_path.iter_certs(include_root=True)]
+        # signer first, root last
+        path = list(status.validation_path.iter_certs(include_root=True))
+        chain = [_certificate_info(c) for c in reversed(path)]
     else:
         chain = [_certificate_info(signer)]
     details = status.revocation_details
