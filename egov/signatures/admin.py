@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -111,15 +112,33 @@ class CertificateAdmin(ReadOnlyAdmin):
         return super(ReadOnlyAdmin, self).has_view_permission(request, obj)
 
 
+class TrustedRootForm(forms.ModelForm):
+    class Meta:
+        model = TrustedRoot
+        fields = ["name", "certificate_pem", "is_active"]
+
+    def clean_certificate_pem(self) -> str:
+        pem = str(self.cleaned_data["certificate_pem"]).strip()
+        try:
+            certificate = ca.from_pem(pem)
+        except ValueError as exc:
+            raise forms.ValidationError(_("Paste a certificate in PEM format.")) from exc
+        duplicate = TrustedRoot.objects.filter(fingerprint=ca.fingerprint(certificate))
+        if duplicate.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This root is already in the list."))
+        return pem + "\n"
+
+
 @admin.register(TrustedRoot)
 class TrustedRootAdmin(AuditedModelAdmin):
     """Imported roots (e.g. the national root CA) are added here; ours are created with the CA."""
 
+    form = TrustedRootForm
     list_display = ["name", "fingerprint", "is_active", "authority"]
     readonly_fields = ["fingerprint", "authority", "added_at"]
     fields = ["name", "certificate_pem", "is_active", "fingerprint", "authority", "added_at"]
 
-    def save_model(self, request: HttpRequest, obj: TrustedRoot, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         obj.fingerprint = ca.fingerprint(ca.from_pem(obj.certificate_pem))
         super().save_model(request, obj, form, change)
 

@@ -106,13 +106,13 @@ class _Text:
         stamp.set_resource(ResourceType.FONT, pdf_name("/" + resource), self.engine.as_resource())
 
     def width(self, text: str, size: float) -> float:
-        self.engine.font_size = size
+        self.engine.font_size = size  # type: ignore[assignment]
         return float(self.engine.shape(text, with_actual_text=False).x_advance) * size
 
     def line(
         self, text: str, size: float, *, x: float, y: float, color: tuple[float, float, float]
     ) -> bytes:
-        self.engine.font_size = size
+        self.engine.font_size = size  # type: ignore[assignment]
         shaped = self.engine.shape(text)
         return b"q %g %g %g rg BT /%s %g Tf %g %g Td %s ET Q" % (
             *color,
@@ -403,6 +403,7 @@ def _rendered(style: BaseStampStyle, width: float, height: float) -> generic.Pdf
     """The appearance as a form XObject inside a small in-memory PDF."""
     writer = PdfFileWriter(stream_xrefs=False)
     stamp = style.create_stamp(writer, layout.BoxConstraints(width=width, height=height), {})
+    assert stamp is not None
     reference = stamp.register()
     rendered = io.BytesIO()
     writer.write(rendered)

@@ -83,7 +83,7 @@ def name(
 
 @dataclass(frozen=True)
 class Urls:
-    """Where relying parties fetch the issuer's CRL and certificate (RFC 5280 §4.2.1.13, 4.2.2.1)."""
+    """Where relying parties fetch the issuer's CRL and certificate (RFC 5280 4.2.1.13, 4.2.2.1)."""
 
     crl: str
     issuer_certificate: str

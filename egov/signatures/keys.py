@@ -30,7 +30,7 @@ from egov.signatures import ca
 if TYPE_CHECKING:
     from pkcs11 import Session
 
-    from egov.signatures.models import Certificate
+    from egov.signatures.models import Authority, Certificate
 
 
 class SigningUnavailable(Conflict):
@@ -190,7 +190,7 @@ class _FileKeySigner(signers.Signer):
 
 def _chain(certificate: Certificate) -> list[asn1_x509.Certificate]:
     chain = []
-    authority = certificate.authority
+    authority: Authority | None = certificate.authority
     while authority is not None:
         chain.append(to_asn1(authority.certificate_pem))
         authority = authority.parent

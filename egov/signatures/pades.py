@@ -63,47 +63,18 @@ def page_count_and_size(writer: IncrementalPdfFileWriter, page: int) -> tuple[in
 
 
 def signature_fields(reader: PdfFileReader) -> list[ExistingField]:
-    """Every signature field of the document, with the page and rectangle of its widget."""
+    """Every signature field with a widget on a page: its page, rectangle and whether signed."""
     found = []
-    pages = reader.root["/Pages"]
-    page_refs = _page_refs(pages)
-    for name, value, ref in fields.enumerate_sig_fields(reader, filled_status=None):
-        field = ref.get_object()
-        widget = field if "/Rect" in field else field.get("/Kids", [None])[0]
-        if widget is None:
-            continue
-        widget = widget.get_object()
-        rect = tuple(float(v) for v in widget["/Rect"])
-        page_ref = widget.get("/P")
-        page = (
-            next(
-                (
-                    i
-                    for i, r in enumerate(page_refs)
-                    if page_ref is not None and r == page_ref.reference
-                ),
-                0,
-            )
-            if hasattr(page_ref, "reference")
-            else 0
-        )
-        found.append(ExistingField(str(name), page, rect, value is not None))  # type: ignore[arg-type]
+    for index in range(int(reader.root["/Pages"]["/Count"])):
+        page = reader.find_page_for_modification(index)[0].get_object()
+        for annotation in page.get("/Annots", ()):
+            widget = annotation.get_object()
+            field = widget if "/FT" in widget else widget.get("/Parent", widget).get_object()
+            if field.get("/FT") != "/Sig" or "/T" not in field:
+                continue
+            rect = tuple(float(v) for v in widget["/Rect"])
+            found.append(ExistingField(str(field["/T"]), index, rect, "/V" in field))  # type: ignore[arg-type]
     return found
-
-
-def _page_refs(pages: object) -> list[object]:
-    refs: list[object] = []
-
-    def walk(node: object) -> None:
-        obj = node.get_object()  # type: ignore[attr-defined]
-        if obj.get("/Type") == "/Pages":
-            for kid in obj["/Kids"]:
-                walk(kid)
-        else:
-            refs.append(node.reference if hasattr(node, "reference") else node)  # type: ignore[attr-defined]
-
-    walk(pages)
-    return refs
 
 
 @functools.lru_cache(maxsize=4)

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from egov.org.selectors import agency_ids_with_role, is_system_admin
 from egov.org.models import Role
+from egov.org.selectors import agency_ids_with_role, is_system_admin
 from egov.signatures.models import Certificate, CertificateKind, CertificateStatus
 
 if TYPE_CHECKING:

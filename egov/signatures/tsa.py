@@ -60,7 +60,7 @@ class TimestampServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 if self.headers.get("Content-Type") != "application/timestamp-query" or not (
                     0 < length <= MAX_REQUEST

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
@@ -165,9 +165,9 @@ def _verdict(info: SignatureInfo) -> str:
 
 def _ours(info: SignatureInfo, cert: asn1_x509.Certificate) -> None:
     """Add what we know about a certificate we issued (kind, agency, revocation in our DB)."""
-    from egov.signatures.models import Certificate, CertificateStatus
-
     import hashlib
+
+    from egov.signatures.models import Certificate, CertificateStatus
 
     ours = (
         Certificate.objects.select_related("agency")

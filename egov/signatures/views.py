@@ -23,14 +23,16 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     status = 200
     form = VerifyForm()
     if request.method == "POST":
-        try:
-            check_request(request)
-            form = VerifyForm(request.POST, request.FILES)
-            report = verify_pdf(read_upload(request.FILES.get("file")))
-        except Problem as problem:
-            form = VerifyForm()
-            form.add_error(None, problem.errors.get("file") or str(problem.detail))
-            status = problem.status
+        form = VerifyForm(request.POST, request.FILES)
+        status = 422
+        if form.is_valid():
+            try:
+                check_request(request)
+                report = verify_pdf(read_upload(form.cleaned_data["file"]))
+                status = 200
+            except Problem as problem:
+                form.add_error("file", str(problem.errors.get("file") or problem.detail))
+                status = problem.status
     return render(
         request, "signatures/verify.html", {"form": form, "report": report}, status=status
     )

@@ -37,7 +37,9 @@ def test_pyhanko_cli_validates_our_signatures_and_sees_revocation(
 ) -> None:
     signing_settings.SITE_URL = live_server.url  # the CRL distribution point must be reachable
     pki = build_pki(build_world())
-    signed = sign_pdf(make_pdf(), signer=pki.world.leader, agency=pki.world.construction, reason="Ký")
+    signed = sign_pdf(
+        make_pdf(), signer=pki.world.leader, agency=pki.world.construction, reason="Ký"
+    )
 
     result = validate(tmp_path, signed, pki.root.certificate_pem)
 

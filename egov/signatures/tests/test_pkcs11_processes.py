@@ -44,7 +44,9 @@ print("ok")
 """
 
 
-def test_two_processes_sign_with_the_same_token_without_errors(pki: Pki, tmp_path: Path, hsm: Any) -> None:
+def test_two_processes_sign_with_the_same_token_without_errors(
+    pki: Pki, tmp_path: Path, hsm: Any
+) -> None:
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "egov.settings",

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
+from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
 from egov.audit.models import AuditEvent
 from egov.lib.problems import Conflict, InvalidInput, PermissionDenied
@@ -30,7 +30,11 @@ def widgets(pdf: bytes) -> dict[str, Any]:
             widget = annotation.get_object()
             if widget.get("/FT") == "/Sig" or widget.get("/Parent", {}).get("/FT") == "/Sig":
                 name = widget.get("/T") or widget["/Parent"]["/T"]
-                found[str(name)] = {"rect": [float(v) for v in widget["/Rect"]], "page": number, "widget": widget}
+                found[str(name)] = {
+                    "rect": [float(v) for v in widget["/Rect"]],
+                    "page": number,
+                    "widget": widget,
+                }
     return found
 
 
@@ -42,7 +46,11 @@ def appearance_text(pdf: bytes, field: str) -> str:
     writer = PdfWriter()
     page = writer.add_blank_page(600, 300)
     page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/XObject"): DictionaryObject({NameObject("/Ap"): form.get_object().clone(writer).indirect_reference})}
+        {
+            NameObject("/XObject"): DictionaryObject(
+                {NameObject("/Ap"): form.get_object().clone(writer).indirect_reference}
+            )
+        }
     )
     content = StreamObject()
     content.set_data(b"q /Ap Do Q")
@@ -110,7 +118,11 @@ def test_the_clerk_seals_a_document_the_leader_signed_earlier(pki: Pki, pdf: byt
     world = pki.world
     signed = sign_pdf(pdf, signer=world.leader, agency=world.construction, reason="Ký", seal=False)
     sealed = sign_pdf(
-        signed, signer=None, agency=world.construction, reason="Phát hành", acting_user=world.document_clerk
+        signed,
+        signer=None,
+        agency=world.construction,
+        reason="Phát hành",
+        acting_user=world.document_clerk,
     )
 
     report = verify_pdf(sealed)
@@ -127,7 +139,9 @@ def test_the_clerk_seals_a_document_the_leader_signed_earlier(pki: Pki, pdf: byt
 
 def test_invisible_signatures_have_no_appearance_on_the_page(pki: Pki, pdf: bytes) -> None:
     world = pki.world
-    signed = sign_pdf(pdf, signer=world.leader, agency=world.construction, reason="Ký", visible=False)
+    signed = sign_pdf(
+        pdf, signer=world.leader, agency=world.construction, reason="Ký", visible=False
+    )
 
     rects = [w["rect"] for w in widgets(signed).values()]
 
@@ -143,7 +157,9 @@ def test_an_attachment_carries_notation_and_time_top_right_of_page_one(pki: Pki)
     attachment = make_pdf("Phụ lục: danh mục dự án", pages=2)
     signed_at = dt.datetime(2026, 3, 10, 2, 15, 30, tzinfo=dt.UTC)
 
-    sealed = seal_attachment(attachment, agency=world.construction, notation="58/KH-SXD", signed_at=signed_at)
+    sealed = seal_attachment(
+        attachment, agency=world.construction, notation="58/KH-SXD", signed_at=signed_at
+    )
 
     ((name, widget),) = widgets(sealed).items()
     text = appearance_text(sealed, name)
@@ -189,7 +205,9 @@ def test_an_official_without_certificate_gets_a_clear_error(pki: Pki, pdf: bytes
 def test_an_outsider_cannot_seal_for_another_agency(pki: Pki, pdf: bytes) -> None:
     world = pki.world
     with pytest.raises(PermissionDenied):
-        sign_pdf(pdf, signer=None, agency=world.construction, reason="x", acting_user=world.outsider)
+        sign_pdf(
+            pdf, signer=None, agency=world.construction, reason="x", acting_user=world.outsider
+        )
 
 
 def test_garbage_is_refused_as_invalid_input(pki: Pki) -> None:
@@ -201,9 +219,23 @@ def test_garbage_is_refused_as_invalid_input(pki: Pki) -> None:
 
 def test_a_signed_field_cannot_be_signed_again(pki: Pki, pdf: bytes) -> None:
     world = pki.world
-    signed = sign_pdf(pdf, signer=world.leader, agency=world.construction, reason="Ký", seal=False, field_name="ky")
+    signed = sign_pdf(
+        pdf,
+        signer=world.leader,
+        agency=world.construction,
+        reason="Ký",
+        seal=False,
+        field_name="ky",
+    )
     with pytest.raises(InvalidInput):
-        sign_pdf(signed, signer=world.leader, agency=world.construction, reason="Ký", seal=False, field_name="ky")
+        sign_pdf(
+            signed,
+            signer=world.leader,
+            agency=world.construction,
+            reason="Ký",
+            seal=False,
+            field_name="ky",
+        )
 
 
 def test_signatures_carry_an_rfc3161_timestamp_when_a_tsa_is_configured(

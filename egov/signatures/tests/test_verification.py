@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from egov.lib.problems import InvalidInput
 from egov.signatures.actions import revoke_certificate
@@ -36,7 +36,11 @@ def test_revoking_the_signer_makes_the_verification_show_revoked(pki: Pki, signe
 def test_changing_a_byte_of_the_signed_content_is_detected(signed: bytes) -> None:
     marker = b"/MediaBox [ 0 0 595.2756 841.8898 ]"
     position = signed.index(marker)
-    tampered = signed[:position] + marker.replace(b"595.2756", b"595.2757") + signed[position + len(marker) :]
+    tampered = (
+        signed[:position]
+        + marker.replace(b"595.2756", b"595.2757")
+        + signed[position + len(marker) :]
+    )
 
     report = verify_pdf(tampered)
 
