@@ -113,7 +113,7 @@ def create_authority(
     now = timezone.now()
     key = ca.generate_key(settings.SIGNATURES_CA_KEY_BITS)
     subject = ca.name(name, organization=f"UBND tỉnh {PROVINCE_NAME}", province=PROVINCE_NAME)
-    authority = Authority(slug=slug, name=name, parent=parent, key_file=f"ca/{slug}.key")
+    authority = Authority(slug=slug, name=name, parent=parent)
     if parent is None:
         certificate = ca.create_root(key, subject, now=now, years=years or 20)
     else:
@@ -127,6 +127,8 @@ def create_authority(
             now=now,
             years=years or 10,
         )
+    # named after the certificate: a new CA never overwrites an older key with the same slug
+    authority.key_file = f"ca/{slug}-{ca.serial_hex(certificate.serial_number)[:16]}.key"
     authority.certificate_pem = ca.to_pem(certificate)
     authority.not_after = certificate.not_valid_after_utc
     authority.save()
@@ -186,7 +188,7 @@ def issue_certificate(
             raise invalid("user", _("This person holds no role in the agency."))
     elif user is not None:
         raise invalid("user", _("An organisation seal belongs to the agency, not to a person."))
-    if key.software and not settings.SIGNATURES_ALLOW_SOFTWARE_KEYS:
+    if key.software and not keys.software_keys_allowed():
         raise invalid("key", _("Software keys are allowed only for the demo; use a token."))
     if not key.software and not (key.token_label and key.key_label):
         raise invalid("key", _("Name the token and the key label."))

@@ -44,6 +44,11 @@ _sessions: dict[str, Session] = {}
 _signers: dict[tuple[int, str], signers.Signer] = {}
 
 
+def software_keys_allowed() -> bool:
+    """Software key files are for the demo: allowed with DEBUG or when explicitly enabled."""
+    return bool(settings.SIGNATURES_ALLOW_SOFTWARE_KEYS or settings.DEBUG)
+
+
 def key_path(relative: str) -> Path:
     return Path(settings.SIGNATURES_KEY_DIR) / relative
 
@@ -220,7 +225,7 @@ def signer_for(certificate: Certificate) -> signers.Signer:
                 ca_chain=chain,
             )
         else:
-            if not settings.SIGNATURES_ALLOW_SOFTWARE_KEYS:
+            if not software_keys_allowed():
                 raise SigningUnavailable(
                     _("Software keys are disabled here; the key must live in a token.")
                 )
