@@ -137,9 +137,9 @@ def _work(mode: str, seconds: float) -> None:
     from egov.accounts.models import User
     from egov.org.models import Agency
     from egov.signatures import keys, pades
+    from egov.signatures.samples import sample_pdf as make_pdf
     from egov.signatures.selectors import usable_certificate
     from egov.signatures.services import sign_pdf
-    from egov.signatures.tests.conftest import make_pdf
 
     agency = Agency.objects.get(organ_code=ORGAN_CODE)
     user = User.objects.get(username=USERNAME)

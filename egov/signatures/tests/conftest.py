@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import secrets
 from dataclasses import dataclass
@@ -10,18 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen.canvas import Canvas
 
-from egov.lib.pdf import register_fonts
 from egov.signatures import softhsm
 from egov.signatures.actions import KeyRequest, create_authority, issue_certificate
 from egov.signatures.models import Authority, Certificate, CertificateKind
+from egov.signatures.samples import SAMPLE_TEXT, sample_pdf
 from egov.testing.world import World
 
 TOKEN = "egov-test"
 TITLE = "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
-BODY_TEXT = "Kế hoạch ứng dụng công nghệ thông tin tỉnh Tiền Giang"
+BODY_TEXT = SAMPLE_TEXT
 
 
 @pytest.fixture(scope="session")
@@ -82,16 +79,7 @@ def pki(world: World, signing_settings: Any) -> Pki:
 
 
 def make_pdf(text: str = BODY_TEXT, pages: int = 1) -> bytes:
-    register_fonts()
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4)
-    for page in range(pages):
-        canvas.setFont("Serif", 13)
-        canvas.drawString(85, 760, text)
-        canvas.drawString(85, 740, f"Trang {page + 1}")
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return sample_pdf(text, pages)
 
 
 @pytest.fixture
