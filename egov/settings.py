@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "egov.workdays",
     "egov.notifications",
     "egov.signatures",
+    "egov.procedures",
+    "egov.dossiers",
     "egov.demo",
 ]
 
@@ -55,7 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "egov.lib.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -259,6 +261,8 @@ LOGGING = {
 EGOV_PROVINCE_ORGAN_CODE = env_str("EGOV_PROVINCE_ORGAN_CODE", "000.00.00.H58")
 # Dossiers received after this local time count from the next working day (Decree 61/2018).
 EGOV_RECEIPT_CUTOFF = env_str("EGOV_RECEIPT_CUTOFF", "15:00")
+# Largest scan accepted with a dossier, in MB.
+EGOV_DOSSIER_MAX_FILE_MB = env_int("EGOV_DOSSIER_MAX_FILE_MB", 10)
 
 # Digital signatures (egov.signatures, docs/apps/signatures.md) ------------------------------
 # PKCS#11 module of the HSM or token holding the officials' and agencies' signing keys.

@@ -60,6 +60,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("signatures/", include("egov.signatures.urls")),
+    path("dossiers/", include("egov.dossiers.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", (_public(api_urls), api_app_name, api_namespace)),
 ]
