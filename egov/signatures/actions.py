@@ -498,7 +498,13 @@ def sign_document(
     if organisation is not None:
         if block is None:
             # sealing a document someone signed earlier: overlap the newest personal block
-            personal = [f for f in existing.values() if f.signed and f.name.startswith("signer-")]
+            personal = [
+                f
+                for f in existing.values()
+                if f.signed
+                and not f.name.startswith(("seal-", "attachment-seal"))
+                and f.rect[2] > f.rect[0]
+            ]
             if personal:
                 block, page = personal[-1].rect, personal[-1].page
             else:

@@ -192,10 +192,6 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return f"{self.common_name} ({self.serial_number})"
 
-    def is_usable(self) -> bool:
-        now = timezone.now()
-        return self.status == CertificateStatus.ACTIVE and self.not_before <= now < self.not_after
-
 
 class CertificateStatusChange(models.Model):
     """History of a certificate's status, one row per transition (issue included)."""

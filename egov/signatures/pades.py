@@ -6,10 +6,14 @@ certificates, build the appearance and record what was signed.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import functools
 import io
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.utils.translation import gettext_lazy as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -25,6 +29,7 @@ from egov.lib.problems import invalid
 # (gunicorn's sync workers are single-threaded anyway, so this costs nothing there).
 _signing = threading.Lock()
 
+T = TypeVar("T")
 Rect = tuple[float, float, float, float]
 RESERVED = 12 * 1024
 RESERVED_WITH_TSA = 24 * 1024
@@ -75,6 +80,18 @@ def signature_fields(reader: PdfFileReader) -> list[ExistingField]:
             rect = tuple(float(v) for v in widget["/Rect"])
             found.append(ExistingField(str(field["/T"]), index, rect, "/V" in field))  # type: ignore[arg-type]
     return found
+
+
+def outside_event_loop(work: Callable[[], T]) -> T:
+    """Run ``work`` (which calls pyHanko's synchronous API, i.e. ``asyncio.run``) even when
+    this thread already runs an event loop (an async server, Playwright's sync API): then it
+    runs in a helper thread that has none."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 @functools.lru_cache(maxsize=4)
@@ -129,7 +146,9 @@ def sign(
     with _signing:
         # A fixed reservation spares pyHanko a dry-run signature to estimate the size (a third of
         # the time of a signature); our chains are short, and a timestamp token adds its own.
-        pdf_signer.sign_pdf(
-            writer, output=output, bytes_reserved=RESERVED_WITH_TSA if tsa else RESERVED
+        outside_event_loop(
+            lambda: pdf_signer.sign_pdf(
+                writer, output=output, bytes_reserved=RESERVED_WITH_TSA if tsa else RESERVED
+            )
         )
     return output.getvalue()

@@ -58,7 +58,8 @@ def sign_pdf(
       seal is added, over the newest personal signature block already in the document.
     - ``visible=False``: the same signatures without appearances.
     - ``field_name``: the personal signature's field (an existing empty signature field of that
-      name is filled, its rectangle used); by default fields are named after the certificate.
+      name is filled, its rectangle used), or the seal's when ``signer`` is None; by default
+      fields are named after the certificate (``signer-…``, ``seal-…``).
     - ``placement``: where the signature block goes when no field exists (default: last page,
       right-aligned, bottom at 90 pt).
     - ``acting_user``: who asked for it, for the audit trail; defaults to ``signer``.

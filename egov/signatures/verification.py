@@ -25,6 +25,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko_certvalidator import ValidationContext
 
 from egov.lib.problems import invalid
+from egov.signatures.pades import outside_event_loop
 
 logger = logging.getLogger(__name__)
 
@@ -189,10 +190,12 @@ def _ours(info: SignatureInfo, cert: asn1_x509.Certificate) -> None:
 def _signature_info(embedded: object, context: ValidationContext) -> SignatureInfo:
     name = str(getattr(embedded, "field_name", ""))
     try:
-        status = validate_pdf_signature(
-            embedded,  # type: ignore[arg-type]
-            signer_validation_context=context,
-            ts_validation_context=context,
+        status = outside_event_loop(
+            lambda: validate_pdf_signature(
+                embedded,  # type: ignore[arg-type]
+                signer_validation_context=context,
+                ts_validation_context=context,
+            )
         )
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
         logger.info("signature %s cannot be validated: %s", name, exc)

@@ -267,3 +267,18 @@ def test_other_apps_reach_the_signer_through_the_setting(pki: Pki, pdf: bytes) -
     signer = import_string(settings.EGOV_PDF_SIGNER)
     signed = signer(pdf, signer=pki.world.leader, agency=pki.world.construction, reason="Ký")
     assert verify_pdf(signed).valid
+
+
+def test_signing_works_beside_a_running_event_loop(pki: Pki, pdf: bytes) -> None:
+    """pyHanko's synchronous API starts an event loop of its own; next to a running one (an
+    async server, Playwright's sync API in the browser tests) it must still work."""
+    import asyncio
+
+    from egov.signatures import keys, pades
+
+    signer = keys.signer_for(pki.seal)
+
+    async def inside_a_loop() -> bytes:
+        return pades.sign(pdf, signer=signer, field=pades.Field("seal"), reason="Ký")
+
+    assert verify_pdf(asyncio.run(inside_a_loop())).valid
