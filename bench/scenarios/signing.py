@@ -29,12 +29,13 @@ ORGAN_CODE = "000.99.99.H58"
 USERNAME = "bench.signer"
 
 
-def _env(server: Server) -> dict[str, str]:
+def _env(server: Server, init: bool = False) -> dict[str, str]:
     sys.path.insert(0, str(ROOT))
     from egov.signatures import softhsm
 
     hsm = softhsm.prepare(HSM_DIR)
-    softhsm.init_token(hsm, TOKEN)
+    if init:
+        softhsm.init_token(hsm, TOKEN)
     return {
         **server.env,
         **hsm.environment(),
@@ -48,7 +49,7 @@ def _child(server: Server, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [PYTHON, "-m", "bench.scenarios.signing", *args],
         cwd=ROOT,
-        env=_env(server),
+        env=_env(server, init=args[0] == "setup"),
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -84,7 +84,8 @@ def _after_fork() -> None:
     if _pid is not None:
         _sessions.clear()
         _signers.clear()
-        _library().reinitialize()
+        with token_lock():
+            _library().reinitialize()
     _pid = os.getpid()
 
 
@@ -111,9 +112,10 @@ def session(label: str) -> Session:
         _after_fork()
         found = _sessions.get(label)
         if found is None:
-            token = _find_token(label)
+            # Loading the library (SoftHSM scans its token store then), finding the token and
+            # logging in all happen under the cross-process lock.
             with token_lock():
-                found = token.open(user_pin=_pin())
+                found = _find_token(label).open(user_pin=_pin())
             _sessions[label] = found
         return found
 
@@ -147,8 +149,7 @@ def generate_token_key(token_label: str, key_label: str, bits: int = 2048) -> rs
     # Login state is shared by all sessions of a process: log in through the long-lived
     # session, then the read-write session for the generation needs no PIN of its own.
     session(token_label)
-    token = _find_token(token_label)
-    with _lock, token_lock(), token.open(rw=True) as rw_session:
+    with _lock, token_lock(), _find_token(token_label).open(rw=True) as rw_session:
         existing = list(
             rw_session.get_objects(
                 {Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.LABEL: key_label}
