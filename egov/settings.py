@@ -253,7 +253,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # font subsetting for signature stamps logs every glyph at INFO
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # egov -------------------------------------------------------------------------------------
