@@ -61,6 +61,7 @@ urlpatterns = [
     ),
     path("notifications/", include("egov.notifications.urls")),
     path("payments/", include("egov.payments.urls")),
+    path("signatures/", include("egov.signatures.urls")),
     path("dossiers/", include("egov.dossiers.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", (_public(api_urls), api_app_name, api_namespace)),
