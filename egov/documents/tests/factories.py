@@ -26,8 +26,14 @@ def draft(world: World, **overrides: Any) -> Document:
     return actions.create_draft(**fields)
 
 
-OUTGOING_PATH = [Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.SIGNED, Status.ISSUED,
-                 Status.SENT]  # fmt: skip
+OUTGOING_PATH = [
+    Status.DRAFT,
+    Status.IN_REVIEW,
+    Status.APPROVED,
+    Status.SIGNED,
+    Status.ISSUED,
+    Status.SENT,
+]
 
 
 def advance(world: World, doc: Document, to: str) -> Document:
