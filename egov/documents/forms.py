@@ -234,7 +234,12 @@ class IncomingForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     direction = forms.ChoiceField(
         label=_("Direction"), required=False, choices=[("", _("All")), *Direction.choices]
     )
