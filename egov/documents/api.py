@@ -25,7 +25,7 @@ from egov.documents import actions
 from egov.documents.access import access_document
 from egov.documents.actions import CREATE_DRAFT_SCOPE, RecipientSpec
 from egov.documents.models import Document, RegisterKind
-from egov.documents.selectors import DocumentFilter, search_documents, waiting_for
+from egov.documents.selectors import DocumentFilter, search_page, waiting_for
 from egov.documents.stats import AgencyDocumentStats, document_stats, totals
 from egov.documents.transitions import allowed_actions
 from egov.infra.models import IdempotencyRecord
@@ -353,29 +353,27 @@ def list_documents(request: HttpRequest, query: Query[ListQuery]) -> DocumentLis
     match the start of a word)."""
     user = request_user(request)
     if query.box == "waiting":
-        documents = waiting_for(user)
+        page = list(waiting_for(user)[query.offset : query.offset + query.limit + 1])
+        items, has_more = page[: query.limit], len(page) > query.limit
     else:
         agency_id = None
         if query.agency:
             agency_id = _my_agency(user, query.agency).pk
-        documents = search_documents(
-            user,
-            DocumentFilter(
-                q=query.q,
-                direction=query.direction or "",
-                doc_type=query.doc_type or "",
-                status=query.status or "",
-                agency_id=agency_id,
-                date_from=query.date_from,
-                date_to=query.date_to,
-            ),
+        flt = DocumentFilter(
+            q=query.q,
+            direction=query.direction or "",
+            doc_type=query.doc_type or "",
+            status=query.status or "",
+            agency_id=agency_id,
+            date_from=query.date_from,
+            date_to=query.date_to,
         )
-    page = list(documents[query.offset : query.offset + query.limit + 1])
+        items, has_more = search_page(user, flt, query.offset, query.limit)
     return DocumentListOut(
-        items=[_summary(d) for d in page[: query.limit]],
+        items=[_summary(d) for d in items],
         offset=query.offset,
         limit=query.limit,
-        has_more=len(page) > query.limit,
+        has_more=has_more,
     )
 
 

@@ -32,7 +32,7 @@ from egov.documents.models import Direction, Document, RegisterKind
 from egov.documents.selectors import (
     DocumentFilter,
     register_documents,
-    search_documents,
+    search_page,
     waiting_for,
 )
 from egov.documents.stats import ELECTRONIC_TARGET, document_stats, totals
@@ -115,8 +115,7 @@ def index(request: HttpRequest) -> HttpResponse:
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
-        page = list(search_documents(user, flt)[offset : offset + PAGE_SIZE + 1])
-        results, has_more = page[:PAGE_SIZE], len(page) > PAGE_SIZE
+        results, has_more = search_page(user, flt, offset, PAGE_SIZE)
     query = request.GET.copy()
     query["offset"] = str(offset + PAGE_SIZE)
     return render(
