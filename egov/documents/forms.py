@@ -107,6 +107,25 @@ class DraftForm(forms.Form):
     def places(self) -> list[str]:
         return _places(self.cleaned_data.get("to_places", ""))
 
+    def draft_fields(self) -> dict[str, Any]:
+        """What create_draft and update_draft both take, from the cleaned data."""
+        data = self.cleaned_data
+        names = [
+            "doc_type",
+            "subject",
+            "content",
+            "priority",
+            "due_date",
+            "page_amount",
+            "issued_amount",
+            "file",
+        ]
+        return {
+            **{name: data[name] for name in names},
+            "recipients": self.recipients(),
+            "to_places": self.places(),
+        }
+
 
 class EditForm(DraftForm):
     note = forms.CharField(label=_("What changed"), required=False, max_length=500)

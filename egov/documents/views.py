@@ -149,20 +149,11 @@ def create(request: HttpRequest) -> HttpResponse:
             doc = actions.create_draft(
                 acting_user=user,
                 agency=data["agency"],
-                doc_type=data["doc_type"],
-                subject=data["subject"],
-                content=data["content"],
                 drafting_unit=data["drafting_unit"],
-                priority=data["priority"],
-                due_date=data["due_date"],
-                recipients=form.recipients(),
-                to_places=form.places(),
-                page_amount=data["page_amount"],
-                issued_amount=data["issued_amount"],
                 response_for=reply_to
                 if reply_to and reply_to.agency_id == data["agency"].pk
                 else None,
-                file=data["file"],
+                **form.draft_fields(),
             )
         except Problem as problem:
             _show_problem(request, problem, form)
@@ -207,19 +198,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             actions.update_draft(
-                acting_user=user,
-                document=doc,
-                doc_type=data["doc_type"],
-                subject=data["subject"],
-                content=data["content"],
-                priority=data["priority"],
-                due_date=data["due_date"],
-                recipients=form.recipients(),
-                to_places=form.places(),
-                page_amount=data["page_amount"],
-                issued_amount=data["issued_amount"],
-                file=data["file"],
-                note=data["note"],
+                acting_user=user, document=doc, note=data["note"], **form.draft_fields()
             )
         except Problem as problem:
             _show_problem(request, problem, form)
