@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from egov.documents import search
@@ -165,6 +166,22 @@ def document_detail(pk: int) -> QuerySet[Document]:
             "replies",
         )
     )
+
+
+def document_file(doc: Document, kind: str, file_id: int) -> tuple[FieldFile, str] | None:
+    """A stored file of ``doc`` and its download name: a draft ``version``, an ``attachment``,
+    or the ``signed`` document (``file_id`` ignored)."""
+    if kind == "version":
+        version = doc.versions.filter(pk=file_id).first()
+        if version is not None and version.file:
+            return version.file, version.file_name or "van-ban.pdf"
+    elif kind == "attachment":
+        attachment = doc.attachments.filter(pk=file_id).first()
+        if attachment is not None:
+            return attachment.file, attachment.name
+    elif kind == "signed" and doc.signed_file:
+        return doc.signed_file, (doc.signed_file.name or "van-ban.pdf").rsplit("/", 1)[-1]
+    return None
 
 
 def register_documents(

@@ -31,6 +31,7 @@ from egov.documents.forms import (
 from egov.documents.models import Direction, Document, RegisterKind
 from egov.documents.selectors import (
     DocumentFilter,
+    document_file,
     register_documents,
     search_page,
     waiting_for,
@@ -303,21 +304,10 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 def download(request: HttpRequest, pk: int, kind: str, file_id: int) -> FileResponse:
     user = request_user(request)
-    doc = _document(user, pk)
-    if kind == "version":
-        version = doc.versions.filter(pk=file_id).first()
-        if version is None or not version.file:
-            raise Http404
-        file, name = version.file, version.file_name or "van-ban.pdf"
-    elif kind == "attachment":
-        attachment = doc.attachments.filter(pk=file_id).first()
-        if attachment is None:
-            raise Http404
-        file, name = attachment.file, attachment.name
-    elif kind == "signed" and doc.signed_file:
-        file, name = doc.signed_file, (doc.signed_file.name or "").rsplit("/", 1)[-1]
-    else:
+    found = document_file(_document(user, pk), kind, file_id)
+    if found is None:
         raise Http404
+    file, name = found
     return FileResponse(file.open("rb"), as_attachment=True, filename=name)
 
 
