@@ -21,7 +21,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from egov.audit.actions import record_event
 from egov.documents import seams
@@ -146,14 +145,22 @@ def _people(agency_id: int, *roles: str, unit_id: int | None = None) -> list[Use
     return [m.user for m in memberships]
 
 
-def _tell(event: str, doc: Document, people: Iterable[User | None], title: Any) -> None:
+def _tell(event: str, doc: Document, people: Iterable[User | None], reason: str = "") -> None:
+    """Notify ``people`` of ``event`` (texts in ``notification_events.py``)."""
     notify(
         f"documents.{event}",
         recipients=[p for p in people if p is not None],
-        title=title,
         url=doc.get_absolute_url(),
         related=doc,
-        context={"document": doc.pk},
+        context={
+            "document": doc.pk,
+            "number": doc.number_notation or "—",
+            "type_name": doc.type_name,
+            "subject": doc.subject,
+            "organ_name": doc.organ_name,
+            "due_date": doc.due_date.strftime("%d/%m/%Y") if doc.due_date else "—",
+            "reason": reason,
+        },
     )
 
 
@@ -611,19 +618,14 @@ def submit_document(*, acting_user: User, document: Document, note: str = "") ->
     heads = _people(doc.agency_id, Role.UNIT_HEAD, unit_id=doc.drafting_unit_id)
     if doc.drafting_unit_id is None or not heads:
         heads = _people(doc.agency_id, Role.LEADER)
-    _tell("submitted", doc, heads, gettext_lazy("A draft is waiting for your approval"))
+    _tell("submitted", doc, heads)
     return doc
 
 
 @action
 def approve_document(*, acting_user: User, document: Document, note: str = "") -> Document:
     doc = _transition("approve", document, acting_user, note=note)
-    _tell(
-        "approved",
-        doc,
-        _people(doc.agency_id, Role.LEADER),
-        gettext_lazy("A document is waiting for your signature"),
-    )
+    _tell("approved", doc, _people(doc.agency_id, Role.LEADER))
     return doc
 
 
@@ -631,7 +633,7 @@ def approve_document(*, acting_user: User, document: Document, note: str = "") -
 def return_document(*, acting_user: User, document: Document, reason: str = "") -> Document:
     reason = _check_text("reason", reason, 2000)
     doc = _transition("return", document, acting_user, note=reason)
-    _tell("returned", doc, [doc.created_by], gettext_lazy("Your draft was returned for revision"))
+    _tell("returned", doc, [doc.created_by], reason)
     return doc
 
 
@@ -689,12 +691,7 @@ def sign_document(
         }
 
     doc = _transition("sign", document, acting_user, note=note, apply=apply)
-    _tell(
-        "signed",
-        doc,
-        _people(doc.agency_id, Role.DOCUMENT_CLERK),
-        gettext_lazy("A signed document is waiting to be issued"),
-    )
+    _tell("signed", doc, _people(doc.agency_id, Role.DOCUMENT_CLERK))
     return doc
 
 
@@ -749,7 +746,7 @@ def issue_document(*, acting_user: User, document: Document, note: str = "") -> 
         return {"number": doc.number_notation, "register": register.pk, "seal": doc.is_seal_signed}
 
     doc = _transition("issue", document, acting_user, note=note, apply=apply)
-    _tell("issued", doc, [doc.created_by], gettext_lazy("Your document was issued"))
+    _tell("issued", doc, [doc.created_by])
     return doc
 
 
@@ -811,12 +808,7 @@ def send_document(*, acting_user: User, document: Document, note: str = "") -> D
 
     doc = _transition("send", document, acting_user, note=note, apply=apply)
     for incoming in local:
-        _tell(
-            "arrived",
-            incoming,
-            _people(incoming.agency_id, Role.DOCUMENT_CLERK, Role.LEADER),
-            gettext_lazy("A new incoming document has arrived"),
-        )
+        _tell("arrived", incoming, _people(incoming.agency_id, Role.DOCUMENT_CLERK, Role.LEADER))
     if remote:
         transaction.on_commit(
             lambda: seams.documents_to_exchange.send(
@@ -988,9 +980,7 @@ def _withdraw(
     else:
         _history(doc, f"marker_{kind}", doc.status, actor, reason)
     holders = [doc.assignee, *_people(doc.agency_id, Role.DOCUMENT_CLERK)]
-    _tell(
-        "marker", doc, holders, gettext_lazy("The sender revoked, updated or replaced a document")
-    )
+    _tell("marker", doc, holders, reason)
     return marker
 
 
@@ -1105,12 +1095,7 @@ def register_incoming(
         _store_attachment(doc, acting_user, name, data, content_type)
     _history(doc, "register", "", acting_user, data={"arrival_number": doc.register_number})
     _audit("register_incoming", doc, acting_user, after={"arrival_number": doc.register_number})
-    _tell(
-        "arrived",
-        doc,
-        _people(agency.pk, Role.LEADER),
-        gettext_lazy("A new incoming document has arrived"),
-    )
+    _tell("arrived", doc, _people(agency.pk, Role.LEADER))
     return doc
 
 
@@ -1296,12 +1281,7 @@ def receive_from_exchange(
         acting_user,
         after={"document_id": doc.edxml_document_id, "arrival_number": doc.register_number},
     )
-    _tell(
-        "arrived",
-        doc,
-        _people(agency.pk, Role.DOCUMENT_CLERK, Role.LEADER),
-        gettext_lazy("A new incoming document has arrived"),
-    )
+    _tell("arrived", doc, _people(agency.pk, Role.DOCUMENT_CLERK, Role.LEADER))
     return doc
 
 
@@ -1470,7 +1450,7 @@ def assign_document(
         if doc.assignee
         else _people(doc.agency_id, Role.UNIT_HEAD, unit_id=doc.assigned_unit_id)
     )
-    _tell("assigned", doc, people, gettext_lazy("An incoming document was assigned to you"))
+    _tell("assigned", doc, people)
     return doc
 
 
@@ -1501,7 +1481,7 @@ def complete_document(
         return {"reply": reply.pk if reply else None}
 
     doc = _transition("complete", document, acting_user, note=result.strip(), apply=apply)
-    _tell("completed", doc, [doc.assigned_by], gettext_lazy("An incoming document was completed"))
+    _tell("completed", doc, [doc.assigned_by])
     return doc
 
 
@@ -1530,13 +1510,11 @@ def send_deadline_reminders(
         if late:
             people.append(doc.assigned_by)  # type: ignore[arg-type]
             doc.reminded_late_at = now
-            title = gettext_lazy("An incoming document is past its deadline")
         else:
             doc.reminded_soon_at = now
-            title = gettext_lazy("An incoming document is due soon")
         doc.save(update_fields=["reminded_late_at" if late else "reminded_soon_at"])
         _history(doc, "remind_late" if late else "remind_soon", doc.status, acting_user)
-        _tell("overdue" if late else "due_soon", doc, people, title)
+        _tell("overdue" if late else "due_soon", doc, people)
         count += 1
     record_event(
         actor=acting_user,

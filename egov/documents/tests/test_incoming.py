@@ -360,3 +360,24 @@ def test_completed_documents_are_not_reminded(world) -> None:  # type: ignore[no
         incoming_in(world, Status.COMPLETED)
     with _at(2026, 4, 30, 9, 0):
         assert remind_document_deadlines.call() == 0
+
+
+def test_the_handler_gets_the_assignment_by_e_mail_in_vietnamese(world) -> None:  # type: ignore[no-untyped-def]
+    from egov.notifications.models import OutboxMessage
+
+    doc = incoming(world)
+    actions.assign_document(
+        acting_user=world.leader,
+        document=doc,
+        unit=world.construction_unit,
+        assignee=world.specialist,
+        deadline=doc.arrival_date + dt.timedelta(days=7),
+    )
+    mail = OutboxMessage.objects.get(event="documents.assigned", recipient=world.specialist)
+    assert mail.channel == "email"
+    assert mail.address == world.specialist.email
+    assert mail.subject.startswith("Xử lý trước ")
+    assert "1234/UBND-KT" in mail.body
+    assert "Ủy ban nhân dân tỉnh Tiền Giang" in mail.body
+    in_app = Notification.objects.get(event="documents.assigned", recipient=world.specialist)
+    assert "Về việc báo cáo tình hình cấp giấy phép xây dựng" in in_app.title
