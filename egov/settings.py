@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "egov.signatures",
     "egov.procedures",
     "egov.dossiers",
+    "egov.documents",
     "egov.demo",
 ]
 
@@ -327,3 +328,11 @@ SIGNATURES_VERIFY_FETCH_REVOCATION = env_bool("SIGNATURES_VERIFY_FETCH_REVOCATIO
 # What other apps call to sign a PDF (dotted path; same signature as
 # egov.signatures.services.sign_pdf). Point it elsewhere to plug in another signing service.
 EGOV_PDF_SIGNER = env_str("EGOV_PDF_SIGNER", "egov.signatures.services.sign_pdf")
+# Official documents (egov/documents, docs/apps/documents.md) -------------------------------
+# The dotted path of the PDF signer (see egov/documents/seams.py; empty = record
+# the signing decision without a cryptographic signature), the default handling time of an
+# incoming document in working days (UNCONFIRMED: agencies set their own), and how many working
+# days before a deadline the handler is reminded.
+EGOV_DOCUMENT_SIGNER = env_str("EGOV_DOCUMENT_SIGNER", "")
+EGOV_DOCUMENT_HANDLING_DAYS = env_int("EGOV_DOCUMENT_HANDLING_DAYS", 10)
+EGOV_DOCUMENT_REMINDER_DAYS = env_int("EGOV_DOCUMENT_REMINDER_DAYS", 2)
