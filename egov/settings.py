@@ -329,10 +329,12 @@ SIGNATURES_VERIFY_FETCH_REVOCATION = env_bool("SIGNATURES_VERIFY_FETCH_REVOCATIO
 # egov.signatures.services.sign_pdf). Point it elsewhere to plug in another signing service.
 EGOV_PDF_SIGNER = env_str("EGOV_PDF_SIGNER", "egov.signatures.services.sign_pdf")
 # Official documents (egov/documents, docs/apps/documents.md) -------------------------------
-# The dotted path of the PDF signer (see egov/documents/seams.py; empty = record
+# The dotted path of the PDF signer (see egov/documents/seams.py; default: the signatures
+# app through egov/signatures/adapters.py; `none` = record
 # the signing decision without a cryptographic signature), the default handling time of an
 # incoming document in working days (UNCONFIRMED: agencies set their own), and how many working
 # days before a deadline the handler is reminded.
-EGOV_DOCUMENT_SIGNER = env_str("EGOV_DOCUMENT_SIGNER", "")
+_document_signer = env_str("EGOV_DOCUMENT_SIGNER", "egov.signatures.adapters.document_signer")
+EGOV_DOCUMENT_SIGNER = "" if _document_signer.lower() == "none" else _document_signer
 EGOV_DOCUMENT_HANDLING_DAYS = env_int("EGOV_DOCUMENT_HANDLING_DAYS", 10)
 EGOV_DOCUMENT_REMINDER_DAYS = env_int("EGOV_DOCUMENT_REMINDER_DAYS", 2)
