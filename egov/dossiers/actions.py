@@ -42,9 +42,9 @@ from egov.lib.problems import Conflict, InvalidInput, NotFound, PermissionDenied
 from egov.lib.workdays import CalendarMissing, WorkCalendar
 from egov.notifications.services import notify
 from egov.org.models import Agency, Membership, Role, Unit
-from egov.org.selectors import has_role
+from egov.org.selectors import active_memberships, has_role
 from egov.procedures.models import Procedure, RequiredDocument, StepKind
-from egov.procedures.selectors import step_agency, step_unit, workflow_of
+from egov.procedures.selectors import step_agency, workflow_of
 from egov.workdays.selectors import get_calendar
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def _lock(dossier: Dossier | str) -> Dossier:
     code = dossier if isinstance(dossier, str) else dossier.code
     found = (
         Dossier.objects.select_for_update(of=("self",))
-        .select_related("receiving_agency", "receiving_unit", "procedure")
+        .select_related("receiving_agency", "receiving_unit", "procedure", "applicant")
         .filter(code=code)
         .first()
     )
@@ -358,9 +358,16 @@ def _plan_steps(dossier: Dossier) -> list[DossierStep]:
     """The dossier's steps from the procedure's template (all pending)."""
     procedure = Procedure.objects.prefetch_related("steps__agency").get(pk=dossier.procedure_id)
     receiving = dossier.receiving_agency
+    groups = workflow_of(procedure)
+    # One query for the units of every agency involved (instead of one per step).
+    agency_ids = {step_agency(t, receiving).pk for group in groups for t in group}
+    units = {
+        (unit.agency_id, unit.code): unit for unit in Unit.objects.filter(agency_id__in=agency_ids)
+    }
     steps = []
-    for group in workflow_of(procedure):
+    for group in groups:
         for position, template in enumerate(group):
+            agency = step_agency(template, receiving)
             steps.append(
                 DossierStep(
                     dossier=dossier,
@@ -369,8 +376,8 @@ def _plan_steps(dossier: Dossier) -> list[DossierStep]:
                     position=position,
                     name=template.name,
                     kind=template.kind,
-                    agency=step_agency(template, receiving),
-                    unit=step_unit(template, receiving),
+                    agency=agency,
+                    unit=units.get((agency.pk, template.unit_code)) if template.unit_code else None,
                     role=template.role,
                     is_lead=template.is_lead,
                     budget_days=template.days,
@@ -519,13 +526,8 @@ def _resolve_receiving_unit(
     if channel != Channel.ONLINE:
         clerk_units = [
             m.unit
-            for m in Membership.objects.filter(
-                user=user,
-                role=Role.ONE_STOP_CLERK,
-                is_active=True,
-                unit__is_one_stop_desk=True,
-            ).select_related("unit__agency")
-            if m.unit is not None
+            for m in active_memberships(user)
+            if m.role == Role.ONE_STOP_CLERK and m.unit is not None and m.unit.is_one_stop_desk
         ]
         if organ_code:
             clerk_units = [u for u in clerk_units if u.agency.organ_code == organ_code]
@@ -794,7 +796,7 @@ def register_dossier(
         is_electronic=(channel == Channel.ONLINE) if is_electronic is None else is_electronic,
     )
     dossier.save(force_insert=True)
-    _store_documents(dossier, documents, user=acting_user, at=at, round_number=0)
+    stored = _store_documents(dossier, documents, user=acting_user, at=at, round_number=0)
     _involve(dossier, [unit.agency_id])
     DossierEvent.objects.create(
         dossier=dossier,
@@ -823,6 +825,14 @@ def register_dossier(
         agency=unit.agency,
         after={"code": dossier.code, "procedure": procedure.code, "channel": channel},
     )
+    # A new dossier has nothing but its documents: callers can show it without more queries.
+    dossier._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        "documents": stored,
+        "steps": [],
+        "consultations": [],
+        "forms": [],
+        "pauses": [],
+    }
     return dossier
 
 

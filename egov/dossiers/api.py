@@ -334,7 +334,12 @@ def dossier_out(dossier: Dossier, user: Any) -> DossierOut:
 
 
 def _load(user: Any, code: str) -> Dossier:
-    return access_dossier(user, code, selectors.dossier_detail(code))
+    return access_dossier(user, code, selectors.dossier_for_api(code))
+
+
+def _reload(code: str) -> Dossier:
+    """The dossier again after the caller's own action (access was checked before it)."""
+    return selectors.dossier_for_api(code).get()
 
 
 # ------------------------------------------------------------------------------------------
@@ -421,7 +426,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[DossierOut]:
         if not key or record is None:
             raise
         return _replay(user, record, request_hash)
-    return Status(201, dossier_out(_load(user, dossier.code), user))
+    return Status(201, dossier_out(dossier, user))
 
 
 # ------------------------------------------------------------------------------------------
@@ -615,7 +620,7 @@ def _add_action_operation(action_name: str, schema: type[Schema]) -> None:
         user = request_user(request)
         dossier = access_dossier(user, code)
         perform(action_name, user=user, dossier=dossier.code, params=_params(action_name, payload))
-        return dossier_out(_load(user, code), user)
+        return dossier_out(_reload(dossier.code), user)
 
     operation.__name__ = f"dossier_{action_name}"
     operation.__annotations__ = {
