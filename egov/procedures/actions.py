@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from egov.audit.actions import record_event
@@ -41,6 +42,13 @@ def catalog_problem(error: CatalogError) -> InvalidInput:
     )
 
 
+def _referrers(error: ProtectedError | RestrictedError) -> str:
+    objects = (
+        error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+    )
+    return ", ".join(sorted({str(obj._meta.verbose_name_plural) for obj in objects}))
+
+
 @action
 def import_catalog(
     *, acting_user: User | None, parsed: ParsedCatalog, source: str = ""
@@ -57,6 +65,17 @@ def import_catalog(
         raise catalog_problem(error) from None
     try:
         result = _write_catalog(checked)
+    except (ProtectedError, RestrictedError) as error:
+        # Records of other apps (dossiers) may point at steps, documents or fees the file
+        # no longer lists.
+        raise Conflict(
+            _(
+                "The file removes steps, documents or fees that %(users)s still refer to; keep "
+                "them, or deactivate the procedure instead."
+            )
+            % {"users": _referrers(error)},
+            code="catalog_in_use",
+        ) from None
     except IntegrityError:
         raise Conflict(
             _("Another import changed the catalog at the same time; try again.")

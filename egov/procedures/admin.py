@@ -18,7 +18,13 @@ from egov.audit.admin import AuditedModelAdmin
 from egov.lib.problems import Problem
 from egov.lib.text import fold
 from egov.procedures.actions import import_catalog, save_procedure_in_admin
-from egov.procedures.catalog import CatalogError, export_json, export_xlsx, parse_file
+from egov.procedures.catalog import (
+    PROCEDURE_FIELDS,
+    CatalogError,
+    export_json,
+    export_xlsx,
+    parse_file,
+)
 from egov.procedures.models import (
     ApplicantType,
     Procedure,
@@ -88,27 +94,7 @@ class ProcedureForm(forms.ModelForm):
 
     class Meta:
         model = Procedure
-        fields = [
-            "code",
-            "name",
-            "sector",
-            "level",
-            "agency",
-            "is_active",
-            "service_level",
-            "category",
-            "processing_days",
-            "applicant_types",
-            "result_type",
-            "result_online",
-            "is_inter_agency",
-            "description",
-            "conditions",
-            "steps_text",
-            "where",
-            "legal_basis",
-            "application_form",
-        ]
+        fields = PROCEDURE_FIELDS
         widgets = {
             "application_form": forms.Textarea(attrs={"rows": 20, "cols": 100}),
         }

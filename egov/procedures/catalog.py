@@ -211,8 +211,16 @@ def export_xlsx(codes: Iterable[str] | None = None) -> bytes:
     for name, columns in SHEETS.items():
         sheets[name].append(columns)
         sheets[name].freeze_panes = "A2"
+
+    def append(sheet: str, row: list[Any]) -> None:
+        sheets[sheet].append(row)
+        # openpyxl writes text starting with "=" as a formula; the catalog holds only text.
+        for cell in sheets[sheet][sheets[sheet].max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+
     for sector in document["sectors"]:
-        sheets["Sectors"].append([sector["code"], sector["name"]])
+        append("Sectors", [sector["code"], sector["name"]])
     for procedure in document["procedures"]:
         row = []
         for column in PROCEDURE_FIELDS:
@@ -231,15 +239,15 @@ def export_xlsx(codes: Iterable[str] | None = None) -> bytes:
                         }
                     )
             row.append(_cell(value))
-        sheets["Procedures"].append(row)
+        append("Procedures", row)
         for child_sheet, key, columns in (
             ("Fees", "fees", FEE_FIELDS),
             ("Documents", "documents", DOCUMENT_FIELDS),
             ("Steps", "steps", STEP_FIELDS),
         ):
             for child in procedure[key]:
-                sheets[child_sheet].append(
-                    [procedure["code"], *(_cell(child[column]) for column in columns)]
+                append(
+                    child_sheet, [procedure["code"], *(_cell(child[column]) for column in columns)]
                 )
     buffer = io.BytesIO()
     workbook.save(buffer)

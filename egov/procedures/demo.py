@@ -280,6 +280,11 @@ def field(name: str, kind: str, label: str, label_en: str, **extra: Any) -> dict
     return spec
 
 
+def only_when(condition: dict[str, Any]) -> dict[str, Any]:
+    """A field shown, and then required, only when ``condition`` holds."""
+    return {"required": False, "show_if": condition, "required_if": condition}
+
+
 def choices(*pairs: tuple[str, str, str]) -> list[dict[str, str]]:
     return [{"value": value, "label": label, "label_en": en} for value, label, en in pairs]
 
@@ -440,9 +445,7 @@ BUNDLE_FORM = form(
         "file",
         "Văn bản đồng ý của chủ hộ, chủ sở hữu chỗ ở",
         "Consent of the household head or owner",
-        required=False,
-        show_if={"field": "residence_with", "equals": "other"},
-        required_if={"field": "residence_with", "equals": "other"},
+        **only_when({"field": "residence_with", "equals": "other"}),
         **PDF_OR_IMAGE,
     ),
     field(
@@ -467,45 +470,40 @@ BUNDLE_FORM = form(
     commitment(),
 )
 
+
+def spouse(prefix: str, side: str, side_en: str, age: tuple[str, str]) -> list[dict[str, Any]]:
+    """Name, personal ID, date of birth and residence of one side of a marriage."""
+    return [
+        field(
+            f"{prefix}_name",
+            "text",
+            f"Họ và tên bên {side}",
+            f"{side_en}'s full name",
+            max_length=100,
+            section=f"Bên {side}",
+        ),
+        field(
+            f"{prefix}_id",
+            "personal_id",
+            f"Số định danh cá nhân bên {side}",
+            f"{side_en}'s personal ID",
+        ),
+        field(
+            f"{prefix}_birth_date",
+            "date",
+            f"Ngày sinh bên {side}",
+            f"{side_en}'s date of birth",
+            max="today",
+            help=age[0],
+            help_en=age[1],
+        ),
+        field(f"{prefix}_address", "address", f"Nơi cư trú bên {side}", f"{side_en}'s residence"),
+    ]
+
+
 MARRIAGE_FORM = form(
-    field(
-        "groom_name",
-        "text",
-        "Họ và tên bên nam",
-        "Groom's full name",
-        max_length=100,
-        section="Bên nam",
-    ),
-    field("groom_id", "personal_id", "Số định danh cá nhân bên nam", "Groom's personal ID"),
-    field(
-        "groom_birth_date",
-        "date",
-        "Ngày sinh bên nam",
-        "Groom's date of birth",
-        max="today",
-        help="Nam từ đủ 20 tuổi trở lên.",
-        help_en="Men must be at least 20.",
-    ),
-    field("groom_address", "address", "Nơi cư trú bên nam", "Groom's residence"),
-    field(
-        "bride_name",
-        "text",
-        "Họ và tên bên nữ",
-        "Bride's full name",
-        max_length=100,
-        section="Bên nữ",
-    ),
-    field("bride_id", "personal_id", "Số định danh cá nhân bên nữ", "Bride's personal ID"),
-    field(
-        "bride_birth_date",
-        "date",
-        "Ngày sinh bên nữ",
-        "Bride's date of birth",
-        max="today",
-        help="Nữ từ đủ 18 tuổi trở lên.",
-        help_en="Women must be at least 18.",
-    ),
-    field("bride_address", "address", "Nơi cư trú bên nữ", "Bride's residence"),
+    spouse("groom", "nam", "Groom", ("Nam từ đủ 20 tuổi trở lên.", "Men must be at least 20.")),
+    spouse("bride", "nữ", "Bride", ("Nữ từ đủ 18 tuổi trở lên.", "Women must be at least 18.")),
     field(
         "resides_elsewhere",
         "boolean",
@@ -518,9 +516,7 @@ MARRIAGE_FORM = form(
         "file",
         "Giấy xác nhận tình trạng hôn nhân của bên cư trú nơi khác",
         "Marital status certificate of the partner living elsewhere",
-        required=False,
-        show_if={"field": "resides_elsewhere", "equals": True},
-        required_if={"field": "resides_elsewhere", "equals": True},
+        **only_when({"field": "resides_elsewhere", "equals": True}),
         **PDF_OR_IMAGE,
     ),
     field("applicant_phone", "phone", "Số điện thoại liên hệ", "Contact phone", prefill="phone"),
@@ -528,7 +524,12 @@ MARRIAGE_FORM = form(
 )
 
 FOREIGN_MARRIAGE_FORM = form(
-    MARRIAGE_FORM["fields"][:4],
+    spouse(
+        "citizen",
+        "công dân Việt Nam",
+        "Vietnamese partner",
+        ("Nam từ đủ 20 tuổi, nữ từ đủ 18 tuổi.", "Men at least 20, women at least 18."),
+    ),
     field(
         "partner_name",
         "text",
@@ -652,9 +653,7 @@ MARITAL_STATUS_FORM = form(
         "file",
         "Bản án, quyết định ly hôn có hiệu lực",
         "Final divorce judgment or decision",
-        required=False,
-        show_if={"field": "status", "equals": "divorced"},
-        required_if={"field": "status", "equals": "divorced"},
+        **only_when({"field": "status", "equals": "divorced"}),
         **PDF_OR_IMAGE,
     ),
     field(
@@ -748,9 +747,7 @@ PERMANENT_RESIDENCE_FORM = form(
         "file",
         "Văn bản đồng ý của chủ hộ, chủ sở hữu chỗ ở",
         "Consent of the household head or owner",
-        required=False,
-        show_if={"field": "basis", "in": ["family", "rented"]},
-        required_if={"field": "basis", "in": ["family", "rented"]},
+        **only_when({"field": "basis", "in": ["family", "rented"]}),
         **PDF_OR_IMAGE,
     ),
     field(
@@ -1071,9 +1068,7 @@ CRIMINAL_RECORD_FORM = form(
         "file",
         "Giấy tờ chứng minh thuộc đối tượng giảm, miễn",
         "Proof of the reduction",
-        required=False,
-        show_if={"field": "reduced_fee", "filled": True},
-        required_if={"field": "reduced_fee", "filled": True},
+        **only_when({"field": "reduced_fee", "filled": True}),
         **PDF_OR_IMAGE,
     ),
 )
@@ -1136,9 +1131,7 @@ def company_form(one_member: bool) -> dict[str, Any]:
                 "tax_code",
                 "Mã số doanh nghiệp của tổ chức chủ sở hữu",
                 "Tax code of the owning organisation",
-                required=False,
-                show_if={"field": "owner_kind", "equals": "organisation"},
-                required_if={"field": "owner_kind", "equals": "organisation"},
+                **only_when({"field": "owner_kind", "equals": "organisation"}),
             )
         )
     else:
@@ -2305,144 +2298,15 @@ def _province() -> list[dict[str, Any]]:
             ],
             application_form=CRIMINAL_RECORD_FORM,
         ),
-        procedure(
-            code="2.002044",
-            name="Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên",
-            sector="DKDN",
-            level=Level.PROVINCE,
-            agency=PLANNING,
-            service_level=4,
-            category="full_online",
-            processing_days=3,
-            result_type="Giấy chứng nhận đăng ký doanh nghiệp",
-            result_online=True,
-            applicant_types=BOTH,
-            legal_basis=ENTERPRISE_LAW,
-            where=(
-                "Phòng Đăng ký kinh doanh, Sở Kế hoạch và Đầu tư; hoặc trực tuyến trên Cổng thông "
-                "tin quốc gia về đăng ký doanh nghiệp."
-            ),
-            fees=[
-                fee(
-                    "Lệ phí đăng ký doanh nghiệp",
-                    "charge",
-                    50000,
-                    "Miễn lệ phí khi đăng ký qua mạng thông tin điện tử.",
-                ),
-                fee("Phí công bố nội dung đăng ký doanh nghiệp", "fee", 100000),
-            ],
-            documents=[
-                document(1, "Giấy đề nghị đăng ký doanh nghiệp"),
-                document(2, "Điều lệ công ty"),
-                document(
-                    3,
-                    "Bản sao giấy tờ pháp lý của chủ sở hữu và người đại diện theo pháp luật",
-                    kind="copy",
-                ),
-            ],
-            steps=[
-                step(
-                    1,
-                    "Tiếp nhận hồ sơ",
-                    "receive",
-                    Role.SPECIALIST,
-                    0.5,
-                    agency=PLANNING,
-                    unit="ĐKKD",
-                ),
-                step(
-                    2,
-                    "Xem xét tính hợp lệ của hồ sơ",
-                    "process",
-                    Role.SPECIALIST,
-                    1.5,
-                    agency=PLANNING,
-                    unit="ĐKKD",
-                ),
-                step(
-                    3,
-                    "Trưởng phòng Đăng ký kinh doanh ký",
-                    "sign",
-                    Role.UNIT_HEAD,
-                    0.5,
-                    agency=PLANNING,
-                    unit="ĐKKD",
-                ),
-                step(
-                    4, "Trả kết quả", "return", Role.SPECIALIST, 0.5, agency=PLANNING, unit="ĐKKD"
-                ),
-            ],
-            application_form=company_form(one_member=True),
+        company_procedure(
+            "2.002044",
+            "Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên",
+            one_member=True,
         ),
-        procedure(
-            code="2.001610",
-            name="Đăng ký thành lập công ty trách nhiệm hữu hạn hai thành viên trở lên",
-            sector="DKDN",
-            level=Level.PROVINCE,
-            agency=PLANNING,
-            service_level=4,
-            category="full_online",
-            processing_days=3,
-            result_type="Giấy chứng nhận đăng ký doanh nghiệp",
-            result_online=True,
-            applicant_types=BOTH,
-            legal_basis=ENTERPRISE_LAW,
-            where=(
-                "Phòng Đăng ký kinh doanh, Sở Kế hoạch và Đầu tư; hoặc trực tuyến trên Cổng thông "
-                "tin quốc gia về đăng ký doanh nghiệp."
-            ),
-            fees=[
-                fee(
-                    "Lệ phí đăng ký doanh nghiệp",
-                    "charge",
-                    50000,
-                    "Miễn lệ phí khi đăng ký qua mạng thông tin điện tử.",
-                ),
-                fee("Phí công bố nội dung đăng ký doanh nghiệp", "fee", 100000),
-            ],
-            documents=[
-                document(1, "Giấy đề nghị đăng ký doanh nghiệp"),
-                document(2, "Điều lệ công ty"),
-                document(3, "Danh sách thành viên"),
-                document(
-                    4,
-                    "Bản sao giấy tờ pháp lý của các thành viên và người đại diện theo pháp luật",
-                    kind="copy",
-                ),
-            ],
-            steps=[
-                step(
-                    1,
-                    "Tiếp nhận hồ sơ",
-                    "receive",
-                    Role.SPECIALIST,
-                    0.5,
-                    agency=PLANNING,
-                    unit="ĐKKD",
-                ),
-                step(
-                    2,
-                    "Xem xét tính hợp lệ của hồ sơ",
-                    "process",
-                    Role.SPECIALIST,
-                    1.5,
-                    agency=PLANNING,
-                    unit="ĐKKD",
-                ),
-                step(
-                    3,
-                    "Trưởng phòng Đăng ký kinh doanh ký",
-                    "sign",
-                    Role.UNIT_HEAD,
-                    0.5,
-                    agency=PLANNING,
-                    unit="ĐKKD",
-                ),
-                step(
-                    4, "Trả kết quả", "return", Role.SPECIALIST, 0.5, agency=PLANNING, unit="ĐKKD"
-                ),
-            ],
-            application_form=company_form(one_member=False),
+        company_procedure(
+            "2.001610",
+            "Đăng ký thành lập công ty trách nhiệm hữu hạn hai thành viên trở lên",
+            one_member=False,
         ),
         procedure(
             code="1.012760",
@@ -2504,6 +2368,76 @@ def _province() -> list[dict[str, Any]]:
             application_form=LAND_TRANSFER_FORM,
         ),
     ]
+
+
+def company_procedure(number: str, name: str, *, one_member: bool) -> dict[str, Any]:
+    """Registering a limited company: one member or several differ in their papers only."""
+    papers = ["Giấy đề nghị đăng ký doanh nghiệp", "Điều lệ công ty"]
+    if not one_member:
+        papers.append("Danh sách thành viên")
+    documents = [document(order, paper) for order, paper in enumerate(papers, start=1)]
+    documents.append(
+        document(
+            len(papers) + 1,
+            "Bản sao giấy tờ pháp lý của "
+            + ("chủ sở hữu" if one_member else "các thành viên")
+            + " và người đại diện theo pháp luật",
+            kind="copy",
+        )
+    )
+    return procedure(
+        code=number,
+        name=name,
+        sector="DKDN",
+        level=Level.PROVINCE,
+        agency=PLANNING,
+        service_level=4,
+        category="full_online",
+        processing_days=3,
+        result_type="Giấy chứng nhận đăng ký doanh nghiệp",
+        result_online=True,
+        applicant_types=BOTH,
+        legal_basis=ENTERPRISE_LAW,
+        where=(
+            "Phòng Đăng ký kinh doanh, Sở Kế hoạch và Đầu tư; hoặc trực tuyến trên Cổng thông "
+            "tin quốc gia về đăng ký doanh nghiệp."
+        ),
+        fees=[
+            fee(
+                "Lệ phí đăng ký doanh nghiệp",
+                "charge",
+                50000,
+                "Miễn lệ phí khi đăng ký qua mạng thông tin điện tử.",
+            ),
+            fee("Phí công bố nội dung đăng ký doanh nghiệp", "fee", 100000),
+        ],
+        documents=documents,
+        steps=[
+            step(
+                1, "Tiếp nhận hồ sơ", "receive", Role.SPECIALIST, 0.5, agency=PLANNING, unit="ĐKKD"
+            ),
+            step(
+                2,
+                "Xem xét tính hợp lệ của hồ sơ",
+                "process",
+                Role.SPECIALIST,
+                1.5,
+                agency=PLANNING,
+                unit="ĐKKD",
+            ),
+            step(
+                3,
+                "Trưởng phòng Đăng ký kinh doanh ký",
+                "sign",
+                Role.UNIT_HEAD,
+                0.5,
+                agency=PLANNING,
+                unit="ĐKKD",
+            ),
+            step(4, "Trả kết quả", "return", Role.SPECIALIST, 0.5, agency=PLANNING, unit="ĐKKD"),
+        ],
+        application_form=company_form(one_member=one_member),
+    )
 
 
 def catalog() -> dict[str, Any]:

@@ -440,7 +440,7 @@ def _raw_value(data: Mapping[str, Any], field: Mapping[str, Any]) -> Any:
     name = field["name"]
     if field["type"] == "address":
         value = data.get(name)
-        if isinstance(value, dict):
+        if value is not None:
             return value
         # An HTML form sends the parts as name.province, name.commune and name.street.
         parts = {part: data.get(f"{name}.{part}") for part in ("province", "commune", "street")}
