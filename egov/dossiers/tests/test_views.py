@@ -238,3 +238,20 @@ def test_the_workspace_and_the_citizen_page_show_dossier_panels(world: World, pe
     assert reverse("dossiers:desk") in workspace
     home = _client(world.citizen).get(reverse("home")).content.decode()
     assert dossier.code in home
+
+
+def test_administrators_read_dossiers_in_admin_but_cannot_change_them(
+    world: World, permit: Any
+) -> None:
+    from egov.accounts.models import User
+
+    dossier = dossier_in("in_processing", world, permit)
+    admin = User.objects.create_superuser("root", "root@example.vn", "x-Pass-2026")
+    client = _client(admin)
+    listing = client.get("/admin/dossiers/dossier/")
+    assert listing.status_code == 200
+    assert dossier.code in listing.content.decode()
+    page = client.get(f"/admin/dossiers/dossier/{dossier.pk}/change/")
+    assert page.status_code == 200
+    assert "Thẩm định" in page.content.decode()
+    assert client.post(f"/admin/dossiers/dossier/{dossier.pk}/delete/").status_code == 403
