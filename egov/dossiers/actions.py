@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from egov.dossiers.models import (
     DossierAgency,
     DossierDocument,
     DossierEvent,
+    DossierForm,
     DossierPause,
     DossierStep,
     Outcome,
@@ -487,11 +488,12 @@ def _pick_step(candidates: list[DossierStep], step_id: int | None, what: str) ->
 
 def _fresh_steps(dossier: Dossier) -> list[DossierStep]:
     steps = list(DossierStep.objects.filter(dossier=dossier).select_related("agency", "unit"))
-    # Let permission rules see exactly these objects.
-    dossier._prefetched_objects_cache = getattr(dossier, "_prefetched_objects_cache", {})  # type: ignore[attr-defined]
-    dossier._prefetched_objects_cache["steps"] = steps  # type: ignore[attr-defined]
     consultations = list(Consultation.objects.filter(dossier=dossier))
-    dossier._prefetched_objects_cache["consultations"] = consultations  # type: ignore[attr-defined]
+    # Let permission rules see exactly these objects.
+    cache = getattr(dossier, "_prefetched_objects_cache", {})
+    cache["steps"] = _known(DossierStep.objects.filter(dossier=dossier), steps)
+    cache["consultations"] = _known(Consultation.objects.filter(dossier=dossier), consultations)
+    dossier._prefetched_objects_cache = cache  # type: ignore[attr-defined]
     return steps
 
 
@@ -827,13 +829,20 @@ def register_dossier(
     )
     # A new dossier has nothing but its documents: callers can show it without more queries.
     dossier._prefetched_objects_cache = {  # type: ignore[attr-defined]
-        "documents": stored,
-        "steps": [],
-        "consultations": [],
-        "forms": [],
-        "pauses": [],
+        "documents": _known(DossierDocument.objects.filter(dossier=dossier), stored),
+        "steps": _known(DossierStep.objects.filter(dossier=dossier), []),
+        "consultations": _known(Consultation.objects.filter(dossier=dossier), []),
+        "forms": _known(DossierForm.objects.filter(dossier=dossier), []),
+        "pauses": _known(DossierPause.objects.filter(dossier=dossier), []),
     }
     return dossier
+
+
+def _known(queryset: QuerySet[Any], rows: list[Any]) -> QuerySet[Any]:
+    """A queryset whose rows are already known, as ``prefetch_related`` leaves them."""
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
+    return queryset
 
 
 def _fold(text: str) -> str:

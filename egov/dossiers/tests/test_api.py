@@ -314,3 +314,37 @@ def test_lists_show_citizens_their_own_and_staff_their_queues(
     assert [item["code"] for item in by_id["items"]] == [other.code]
     assert api.login(world.outsider).get(URL, scope="agency").json()["count"] == 0
     assert api.login(world.clerk).get(URL, scope="everything").status_code == 422
+
+
+def test_online_form_data_is_checked_with_the_procedures_form_engine(
+    api: Any, world: World, permit: Any
+) -> None:
+    permit.application_form = {
+        "version": 1,
+        "fields": [
+            {"name": "purpose", "type": "text", "label": "Mục đích", "required": True},
+            {"name": "floors", "type": "number", "label": "Số tầng", "integer": True, "min": 1},
+        ],
+    }
+    permit.save()
+    client = api.login(world.citizen)
+    missing = client.post(URL, _desk_body(permit, channel="online", form_data={"floors": 0}))
+    assert missing.status_code == 422
+    fields = {error["field"] for error in missing.json()["errors"]}
+    assert fields == {"form_data.purpose", "form_data.floors"}
+    created = client.post(
+        URL, _desk_body(permit, channel="online", form_data={"purpose": "Nhà ở", "floors": 3})
+    )
+    assert created.status_code == 201, created.json()
+    dossier = Dossier.objects.get(code=created.json()["code"])
+    assert dossier.form_data == {"purpose": "Nhà ở", "floors": 3}
+
+
+def test_a_registered_dossier_returned_by_the_action_behaves_like_a_loaded_one(
+    world: World, permit: Any
+) -> None:
+    from egov.dossiers.actions import missing_documents
+
+    dossier = register(world, permit, documents=[])
+    assert dossier.documents.count() == 0
+    assert [d.name for d in missing_documents(dossier)] == ["Đơn đề nghị", "Bản vẽ thiết kế"]

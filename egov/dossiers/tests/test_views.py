@@ -255,3 +255,33 @@ def test_administrators_read_dossiers_in_admin_but_cannot_change_them(
     assert page.status_code == 200
     assert "Thẩm định" in page.content.decode()
     assert client.post(f"/admin/dossiers/dossier/{dossier.pk}/delete/").status_code == 403
+
+
+def test_a_citizen_submits_online_on_the_web_with_the_identity_of_the_account(
+    world: World, permit: Any
+) -> None:
+    client = _client(world.citizen)
+    url = reverse("dossiers:register", args=[permit.code])
+    page = client.get(url).content.decode()
+    assert 'name="personal_id"' not in page
+    data = _register_form(permit, return_method="online")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    dossier = Dossier.objects.get()
+    assert (dossier.channel, dossier.applicant, dossier.applicant_personal_id) == (
+        "online",
+        world.citizen,
+        "082090001234",
+    )
+
+
+def test_procedures_with_an_application_form_are_submitted_online_through_the_api(
+    world: World, permit: Any
+) -> None:
+    permit.application_form = {
+        "version": 1,
+        "fields": [{"name": "purpose", "type": "text", "label": "Mục đích", "required": True}],
+    }
+    permit.save()
+    url = reverse("dossiers:register", args=[permit.code])
+    assert _client(world.citizen).get(url).status_code == 404
