@@ -1110,20 +1110,21 @@ def complete_step(
 ) -> Dossier:
     """Finish a step; the next step(s) of the workflow open when the whole group is done."""
     dossier, steps, ctx = _start(dossier, Action.COMPLETE_STEP, acting_user)
-    candidates = (
-        permissions.completable_steps(acting_user, dossier)
+    handled = (
+        permissions.steps_handled_by(acting_user, dossier)
         if acting_user is not None
-        else [s for s in permissions.open_steps(dossier) if s.kind != StepKind.APPROVE]
+        else permissions.open_steps(dossier)
     )
-    if step_id is not None and not any(s.pk == step_id for s in candidates):
-        blocked = permissions.blocked_steps(dossier)
-        if step_id in blocked:
+    blocked = permissions.blocked_steps(dossier)
+    candidates = [s for s in handled if s.kind != StepKind.APPROVE and s.pk not in blocked]
+    wanted = [s for s in handled if step_id is None or s.pk == step_id]
+    if wanted and not any(s in candidates for s in wanted):
+        if any(s.pk in blocked for s in wanted):
             raise Conflict(_("This step waits for a consultation's reply."), code="consulting")
-        if any(s.pk == step_id and s.kind == StepKind.APPROVE for s in steps):
-            raise Conflict(
-                _("An approval step is decided with approve or reject on the merits."),
-                code="approval_step",
-            )
+        raise Conflict(
+            _("An approval step is decided with approve or reject on the merits."),
+            code="approval_step",
+        )
     step = _pick_step(candidates, step_id, str(_("complete")))
     before = dossier.status
     _finish_step(step, acting_user, ctx, _text(note, "note", required=False))
