@@ -795,7 +795,9 @@ def register_dossier(
         form_data=clean_form,
         return_method=return_method,
         return_address=(return_address or "")[:500],
-        is_electronic=(channel == Channel.ONLINE) if is_electronic is None else is_electronic,
+        is_electronic=_is_electronic(channel, documents)
+        if is_electronic is None
+        else is_electronic,
     )
     dossier.save(force_insert=True)
     stored = _store_documents(dossier, documents, user=acting_user, at=at, round_number=0)
@@ -843,6 +845,13 @@ def _known(queryset: QuerySet[Any], rows: list[Any]) -> QuerySet[Any]:
     queryset._result_cache = list(rows)
     queryset._prefetch_done = True  # type: ignore[attr-defined]
     return queryset
+
+
+def _is_electronic(channel: str, documents: Sequence[DocumentInput]) -> bool:
+    """Online dossiers are electronic; so is a paper dossier whose every document was scanned."""
+    if channel == Channel.ONLINE:
+        return True
+    return bool(documents) and all(item.content is not None for item in documents)
 
 
 def _fold(text: str) -> str:

@@ -125,3 +125,15 @@ def test_every_status_change_notifies_the_applicant_in_vietnamese(
         "16/03/2026"
         in Notification.objects.filter(recipient=world.citizen).order_by("id").last().body
     )
+
+
+def test_a_desk_dossier_is_electronic_when_every_document_was_scanned(
+    world: World, permit: Any
+) -> None:
+    from egov.dossiers.tests.factories import all_documents
+
+    scanned = register(world, permit, is_electronic=None)
+    paper = register(
+        world, permit, is_electronic=None, documents=all_documents(permit, scans=False)
+    )
+    assert (scanned.is_electronic, paper.is_electronic) == (True, False)
