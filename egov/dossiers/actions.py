@@ -5,6 +5,7 @@ audit event, issues the official form it owes and notifies the applicant."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -771,7 +772,9 @@ def register_dossier(
     )
     at = timezone.now()
     dossier = Dossier(
-        code=next_code(unit, at),
+        # The real code is taken at the end: the desk's counter row stays locked from then until
+        # commit, so everything else is written before (see codes.py).
+        code=f"~{uuid.uuid4().hex}",
         procedure=procedure,
         procedure_code=procedure.code,
         procedure_name=procedure.name,
@@ -813,6 +816,8 @@ def register_dossier(
         agency=unit.agency,
         data={"channel": channel},
     )
+    dossier.code = next_code(unit, at)
+    Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
     if idempotency_key:
         IdempotencyRecord.objects.create(
             user=acting_user,
