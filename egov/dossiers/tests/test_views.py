@@ -285,3 +285,18 @@ def test_procedures_with_an_application_form_are_submitted_online_through_the_ap
     permit.save()
     url = reverse("dossiers:register", args=[permit.code])
     assert _client(world.citizen).get(url).status_code == 404
+
+
+def test_the_unit_head_assigns_a_step_to_someone_who_may_hold_it(world: World, permit: Any) -> None:
+    dossier = dossier_in("in_processing", world, permit)
+    client = _client(world.unit_head)
+    page = client.get(dossier.get_absolute_url()).content.decode()
+    assert "Phạm Văn Dũng" in page
+    assert "Đặng Văn Hải" not in page  # Sở Tư pháp
+    step = dossier.steps.get(status="open")
+    response = client.post(
+        reverse("dossiers:action", args=[dossier.code, "assign"]),
+        {"step": step.pk, "assignee": world.specialist.username},
+    )
+    assert response.status_code == 302
+    assert dossier.steps.get(pk=step.pk).assignee == world.specialist
