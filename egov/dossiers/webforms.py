@@ -272,7 +272,9 @@ class RegisterForm(forms.Form):
         initial=Channel.DESK,
     )
     return_method = forms.ChoiceField(
-        label=_("Return the result"), choices=ReturnMethod.choices, initial=ReturnMethod.DESK
+        label=_("How the result is returned"),
+        choices=ReturnMethod.choices,
+        initial=ReturnMethod.DESK,
     )
     return_address = forms.CharField(
         label=_("Address for the result (by post)"), max_length=500, required=False
