@@ -348,3 +348,23 @@ def test_a_registered_dossier_returned_by_the_action_behaves_like_a_loaded_one(
     dossier = register(world, permit, documents=[])
     assert dossier.documents.count() == 0
     assert [d.name for d in missing_documents(dossier)] == ["Đơn đề nghị", "Bản vẽ thiết kế"]
+
+
+def test_scans_are_served_to_those_who_see_the_dossier_only(
+    api: Any, world: World, permit: Any
+) -> None:
+    dossier = dossier_in("in_processing", world, permit)
+    document = dossier.documents.first()
+    path = f"{URL}/{dossier.code}/documents/{document.pk}"
+    response = api.login(world.specialist).get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == PDF
+    for user in (world.outsider, world.citizen2):
+        assert api.login(user).get(path).status_code == 404
+    assert (
+        api.login(world.specialist).get(f"{URL}/{dossier.code}/documents/999999").status_code == 404
+    )
+    form = api.login(world.citizen).get(f"{URL}/{dossier.code}").json()["forms"][0]
+    assert form["number"] == "01"
+    assert form["data"]["appointment_on"] == "2026-03-16"
