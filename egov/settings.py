@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "egov.accounts",
     "egov.workdays",
     "egov.notifications",
+    "egov.payments",
+    "egov.signatures",
     "egov.procedures",
     "egov.dossiers",
     "egov.demo",
@@ -252,7 +254,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # font subsetting for signature stamps logs every glyph at INFO
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # egov -------------------------------------------------------------------------------------
@@ -260,5 +266,64 @@ LOGGING = {
 EGOV_PROVINCE_ORGAN_CODE = env_str("EGOV_PROVINCE_ORGAN_CODE", "000.00.00.H58")
 # Dossiers received after this local time count from the next working day (Decree 61/2018).
 EGOV_RECEIPT_CUTOFF = env_str("EGOV_RECEIPT_CUTOFF", "15:00")
+
+# Notifications (egov/notifications, docs/apps/notifications.md) ------------------------------
+# The SMS brandname gateway; `make run` starts a local stand-in on port 8791.
+SMS_PROVIDER_URL = env_str("SMS_PROVIDER_URL", "http://127.0.0.1:8791" if DEBUG else "")
+SMS_API_KEY = env_str("SMS_API_KEY", "dev-sms-key" if DEBUG else "")
+SMS_BRANDNAME = env_str("SMS_BRANDNAME", "UBND TGIANG")
+SMS_CALLBACK_SECRET = env_str("SMS_CALLBACK_SECRET", "dev-sms-callback-secret" if DEBUG else "")
+# Brandname SMS go out without diacritics unless this is on (Unicode: 70 characters a part).
+SMS_UNICODE = env_bool("SMS_UNICODE", False)
+# Per recipient address: at most this many messages per NOTIFICATIONS_RATE_WINDOW seconds.
+SMS_RATE_LIMIT = env_int("SMS_RATE_LIMIT", 5)
+EMAIL_RATE_LIMIT = env_int("EMAIL_RATE_LIMIT", 20)
+NOTIFICATIONS_RATE_WINDOW = env_int("NOTIFICATIONS_RATE_WINDOW", 3600)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
+
+# Payments (egov/payments, docs/apps/payments.md) ----------------------------------------------
+# The VNPay merchant account; `make run` starts a local stand-in gateway on port 8790. Without
+# these settings online payment is switched off.
+VNPAY_TMN_CODE = env_str("VNPAY_TMN_CODE", "EGOVDEMO" if DEBUG else "")
+VNPAY_HASH_SECRET = env_str("VNPAY_HASH_SECRET", "dev-vnpay-hash-secret" if DEBUG else "")
+VNPAY_PAYMENT_URL = env_str(
+    "VNPAY_PAYMENT_URL", "http://127.0.0.1:8790/paymentv2/vpcpay.html" if DEBUG else ""
+)
+VNPAY_API_URL = env_str(
+    "VNPAY_API_URL", "http://127.0.0.1:8790/merchant_webapi/api/transaction" if DEBUG else ""
+)
+# Our server's address, sent with querydr and refund requests (vnp_IpAddr).
+PAYMENT_SERVER_IP = env_str("PAYMENT_SERVER_IP", "127.0.0.1")
+PAYMENT_TIMEOUT_MINUTES = env_int("PAYMENT_TIMEOUT_MINUTES", 15)
+# The gateway's limits per transaction (VND); UNCONFIRMED for VNPay, hence settings.
+PAYMENT_MIN_AMOUNT = env_int("PAYMENT_MIN_AMOUNT", 5000)
+PAYMENT_MAX_AMOUNT = env_int("PAYMENT_MAX_AMOUNT", 999_999_999)
 # Largest scan accepted with a dossier, in MB.
 EGOV_DOSSIER_MAX_FILE_MB = env_int("EGOV_DOSSIER_MAX_FILE_MB", 10)
+
+# Digital signatures (egov.signatures, docs/apps/signatures.md) ------------------------------
+# PKCS#11 module of the HSM or token holding the officials' and agencies' signing keys.
+SIGNATURES_PKCS11_MODULE = env_str("SIGNATURES_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+# User PIN of the tokens (or SIGNATURES_TOKEN_PIN_FILE); never in the repository.
+SIGNATURES_TOKEN_PIN = env_str("SIGNATURES_TOKEN_PIN")
+# Where the CA's software keys (and the demo's key files) live; created with mode 0700.
+SIGNATURES_KEY_DIR = Path(env_str("SIGNATURES_KEY_DIR", str(VAR_DIR / "signatures")))
+# RSA size of new CA keys.
+SIGNATURES_CA_KEY_BITS = env_int("SIGNATURES_CA_KEY_BITS", 3072)
+# Optional passphrase that encrypts CA key files at rest.
+SIGNATURES_CA_KEY_PASSPHRASE = env_str("SIGNATURES_CA_KEY_PASSPHRASE")
+# Software key files for officials and agencies are for the demo only.
+SIGNATURES_ALLOW_SOFTWARE_KEYS = env_bool("SIGNATURES_ALLOW_SOFTWARE_KEYS", DEBUG)
+# RFC 3161 time-stamping service; signatures carry a timestamp when it is set.
+SIGNATURES_TSA_URL = env_str("SIGNATURES_TSA_URL")
+# Days a published CRL stays valid (nextUpdate); a periodic job republishes before then.
+SIGNATURES_CRL_DAYS = env_int("SIGNATURES_CRL_DAYS", 7)
+# Public verification: largest upload, and uploads per client address per window (seconds).
+SIGNATURES_VERIFY_MAX_BYTES = env_int("SIGNATURES_VERIFY_MAX_BYTES", 10 * 1024 * 1024)
+SIGNATURES_VERIFY_RATE_LIMIT = env_int("SIGNATURES_VERIFY_RATE_LIMIT", 20)
+SIGNATURES_VERIFY_RATE_WINDOW = env_int("SIGNATURES_VERIFY_RATE_WINDOW", 60)
+# Fetch CRLs/OCSP of foreign certificates from the network while verifying (ours are local).
+SIGNATURES_VERIFY_FETCH_REVOCATION = env_bool("SIGNATURES_VERIFY_FETCH_REVOCATION", False)
+# What other apps call to sign a PDF (dotted path; same signature as
+# egov.signatures.services.sign_pdf). Point it elsewhere to plug in another signing service.
+EGOV_PDF_SIGNER = env_str("EGOV_PDF_SIGNER", "egov.signatures.services.sign_pdf")

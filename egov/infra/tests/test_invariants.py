@@ -21,6 +21,9 @@ PUBLIC_PAGES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "signature_verify",
+    "signature_crl",
+    "signature_ca_certificate",
 }
 
 
