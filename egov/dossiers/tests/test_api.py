@@ -368,3 +368,31 @@ def test_scans_are_served_to_those_who_see_the_dossier_only(
     form = api.login(world.citizen).get(f"{URL}/{dossier.code}").json()["forms"][0]
     assert form["number"] == "01"
     assert form["data"]["appointment_on"] == "2026-03-16"
+
+
+def test_a_commune_procedure_online_needs_the_commune_that_receives_it(
+    api: Any, world: World, permit: Any
+) -> None:
+    from egov.org.models import Agency, Unit
+
+    permit.agency = None
+    permit.level = "commune"
+    permit.save()
+    client = api.login(world.citizen)
+    response = client.post(URL, _desk_body(permit, channel="online"))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "receiving_agency"
+    wrong_level = client.post(
+        URL, _desk_body(permit, channel="online", receiving_agency=world.centre.organ_code)
+    )
+    assert wrong_level.status_code == 422
+    ward = Agency.objects.create(
+        organ_code="000.01.21.H58", name="UBND Phường 1", short_name="UBND", level="commune"
+    )
+    Unit.objects.create(agency=ward, name="Bộ phận Một cửa", code="MC", is_one_stop_desk=True)
+    created = client.post(
+        URL, _desk_body(permit, channel="online", receiving_agency=ward.organ_code)
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["code"].startswith("000.01.21.H58-260302-")
+    assert created.json()["receiving_agency"]["name"] == "UBND Phường 1"
