@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "egov.accounts",
     "egov.workdays",
     "egov.notifications",
+    "egov.exchange",
     "egov.demo",
 ]
 
@@ -258,3 +259,21 @@ LOGGING = {
 EGOV_PROVINCE_ORGAN_CODE = env_str("EGOV_PROVINCE_ORGAN_CODE", "000.00.00.H58")
 # Dossiers received after this local time count from the next working day (Decree 61/2018).
 EGOV_RECEIPT_CUTOFF = env_str("EGOV_RECEIPT_CUTOFF", "15:00")
+
+# edXML exchange (egov.exchange, docs/apps/exchange.md) -----------------------------------------
+# Where the agency's signing key comes from; the signatures app plugs its PKCS#11 keys in here.
+EXCHANGE_KEY_PROVIDER = env_str("EXCHANGE_KEY_PROVIDER", "egov.exchange.signing.FileKeyProvider")
+EXCHANGE_SIGNING_KEY_FILE = env_str("EXCHANGE_SIGNING_KEY_FILE")
+EXCHANGE_SIGNING_CERT_FILE = env_str("EXCHANGE_SIGNING_CERT_FILE")
+# What registers a received document (the documents app once it is installed).
+EXCHANGE_INCOMING_HANDLER = env_str(
+    "EXCHANGE_INCOMING_HANDLER", "egov.exchange.integration.RecordOnlyHandler"
+)
+EXCHANGE_MAX_PACKAGE_BYTES = env_int("EXCHANGE_MAX_PACKAGE_BYTES", 10 * 1024 * 1024)
+# Retries: base·2^(n−1) seconds, at most the cap, spread by jitter; give up after MAX_ATTEMPTS.
+EXCHANGE_RETRY_BASE_SECONDS = float(env_str("EXCHANGE_RETRY_BASE_SECONDS", "10"))
+EXCHANGE_RETRY_CAP_SECONDS = float(env_str("EXCHANGE_RETRY_CAP_SECONDS", "3600"))
+EXCHANGE_MAX_ATTEMPTS = env_int("EXCHANGE_MAX_ATTEMPTS", 30)
+EXCHANGE_HTTP_TIMEOUT = env_int("EXCHANGE_HTTP_TIMEOUT", 30)
+EXCHANGE_DELIVERY_CONCURRENCY = env_int("EXCHANGE_DELIVERY_CONCURRENCY", 8)
+EXCHANGE_SWEEP_SECONDS = env_int("EXCHANGE_SWEEP_SECONDS", 15)

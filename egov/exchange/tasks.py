@@ -1,0 +1,25 @@
+"""Background delivery of the edXML outbox (queue ``outbox``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+
+from egov.exchange import transport
+from egov.infra.periodic import every
+from egov.lib.tasks import task
+
+
+@task(queue_name="outbox")
+def deliver_outbox_item(item_id: int) -> str | None:
+    """Enqueued after the commit that created the item; retries come from the sweep."""
+    return transport.deliver(item_id)
+
+
+# Read once at import: the scheduler's table is built when the worker loads the tasks.
+@every(dt.timedelta(seconds=settings.EXCHANGE_SWEEP_SECONDS))
+@task(queue_name="outbox")
+def sweep_outbox() -> int:
+    """Deliver every item whose next attempt is due (retries, and anything a crash left)."""
+    return transport.process_outbox()
