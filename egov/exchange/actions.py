@@ -898,8 +898,9 @@ def register_status_package(
     peer: Peer,
     status: edxml.StatusMessage,
     payload: bytes,
-) -> Transmission:
-    """Record a verified status message about one of our outgoing documents."""
+) -> tuple[Transmission, bool]:
+    """Record a verified status message about one of our outgoing documents; the flag says
+    whether it changed anything (False for a status known already or arriving late)."""
     current = (
         Transmission.objects.select_for_update()
         .filter(
@@ -939,7 +940,7 @@ def register_status_package(
             "changed": changed,
         },
     )
-    return current
+    return current, changed
 
 
 # ---------------------------------------------------------------------------------------------

@@ -150,7 +150,4 @@ def receive_status(data: bytes) -> tuple[Transmission, bool]:
     seen = received_package(digest)
     if seen is not None and seen.transmission is not None:
         return seen.transmission, False
-    current = actions.register_status_package(
-        acting_user=None, peer=peer, status=status, payload=data
-    )
-    return current, True
+    return actions.register_status_package(acting_user=None, peer=peer, status=status, payload=data)
