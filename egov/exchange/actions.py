@@ -1127,7 +1127,7 @@ def record_delivery(
         item.delivered_at = now
         item.last_error = ""
         if outcome.ack is not None:
-            ack = _store(
+            _store(
                 direction=Direction.INCOMING,
                 kind=MessageKind.STATUS,
                 payload=outcome.ack_payload,

@@ -119,7 +119,7 @@ def test_statuses_are_reported_on_received_documents_only(world, peer_b) -> None
         actions.report_status(acting_user=world.document_clerk, transmission_id=sent.pk, code="03")
 
 
-# --- requests from the sender -----------------------------------------------------------------------
+# --- requests from the sender --------------------------------------------------------------------
 def _request(world, message, other_material, doc_type: int, **changes):  # type: ignore[no-untyped-def]
     business = edxml.Business(
         doc_type=doc_type,

@@ -135,7 +135,8 @@ def test_server_errors_and_throttling_are_retried(world, stub, status) -> None: 
 
 def test_a_refusal_by_the_peer_fails_for_good_with_its_reason(world, stub) -> None:  # type: ignore[no-untyped-def]
     problem = (
-        b'{"type": "x", "title": "t", "status": 422, "code": "invalid_edxml", "detail": "Thi\xe1\xba\xbfu tr\xc6\xb0\xe1\xbb\x9dng",'
+        b'{"type": "x", "title": "t", "status": 422, "code": "invalid_edxml", '
+        b'"detail": "Thi\xe1\xba\xbfu tr\xc6\xb0\xe1\xbb\x9dng",'
         b' "errors": [{"field": "MessageHeader.Subject", "message": "This field is required."}]}'
     )
     stub.respond = lambda path, body: (422, problem, "application/problem+json")
@@ -235,7 +236,7 @@ def test_backoff_doubles_up_to_the_cap_with_jitter(attempts: int, low: float, hi
     assert delays[0] < delays[1] < delays[2]  # the jitter spreads retries
 
 
-# --- what may be sent, by whom ----------------------------------------------------------------------
+# --- what may be sent, by whom -------------------------------------------------------------------
 def test_an_outsider_cannot_send_for_another_agency(world, peer_b) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PermissionDenied):
         actions.send_document(acting_user=world.outsider, message=outgoing(world))
