@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "egov.accounts",
     "egov.workdays",
     "egov.notifications",
+    "egov.documents",
     "egov.exchange",
     "egov.demo",
 ]
@@ -259,6 +260,13 @@ LOGGING = {
 EGOV_PROVINCE_ORGAN_CODE = env_str("EGOV_PROVINCE_ORGAN_CODE", "000.00.00.H58")
 # Dossiers received after this local time count from the next working day (Decree 61/2018).
 EGOV_RECEIPT_CUTOFF = env_str("EGOV_RECEIPT_CUTOFF", "15:00")
+# Official documents: dotted path of the PDF signer (see egov/documents/seams.py; empty = record
+# the signing decision without a cryptographic signature), the default handling time of an
+# incoming document in working days (UNCONFIRMED: agencies set their own), and how many working
+# days before a deadline the handler is reminded.
+EGOV_DOCUMENT_SIGNER = env_str("EGOV_DOCUMENT_SIGNER", "")
+EGOV_DOCUMENT_HANDLING_DAYS = env_int("EGOV_DOCUMENT_HANDLING_DAYS", 10)
+EGOV_DOCUMENT_REMINDER_DAYS = env_int("EGOV_DOCUMENT_REMINDER_DAYS", 2)
 
 # edXML exchange (egov.exchange, docs/apps/exchange.md) -----------------------------------------
 # Where the agency's signing key comes from; the signatures app plugs its PKCS#11 keys in here.
