@@ -273,9 +273,9 @@ EGOV_DOCUMENT_REMINDER_DAYS = env_int("EGOV_DOCUMENT_REMINDER_DAYS", 2)
 EXCHANGE_KEY_PROVIDER = env_str("EXCHANGE_KEY_PROVIDER", "egov.exchange.signing.FileKeyProvider")
 EXCHANGE_SIGNING_KEY_FILE = env_str("EXCHANGE_SIGNING_KEY_FILE")
 EXCHANGE_SIGNING_CERT_FILE = env_str("EXCHANGE_SIGNING_CERT_FILE")
-# What registers a received document (the documents app once it is installed).
-EXCHANGE_INCOMING_HANDLER = env_str(
-    "EXCHANGE_INCOMING_HANDLER", "egov.exchange.integration.RecordOnlyHandler"
+# What registers received documents and hears of statuses (egov/exchange/integration.py).
+EXCHANGE_DOCUMENTS_HANDLER = env_str(
+    "EXCHANGE_DOCUMENTS_HANDLER", "egov.exchange.documents.DocumentsHandler"
 )
 EXCHANGE_MAX_PACKAGE_BYTES = env_int("EXCHANGE_MAX_PACKAGE_BYTES", 10 * 1024 * 1024)
 # Retries: base·2^(n−1) seconds, at most the cap, spread by jitter; give up after MAX_ATTEMPTS.

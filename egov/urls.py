@@ -60,6 +60,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("documents/", include("egov.documents.urls")),
+    path("exchange/", include("egov.exchange.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", (_public(api_urls), api_app_name, api_namespace)),
 ]

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from egov.audit.actions import record_event
 from egov.exchange import edxml, signing
 from egov.exchange.codes import BusinessDocType, StatusCode
-from egov.exchange.integration import incoming_handler
+from egov.exchange.integration import documents_handler
 from egov.exchange.models import (
     FINAL_REQUESTS,
     HANDLING_RANK,
@@ -260,10 +260,19 @@ def _sender_agency(message: edxml.DocumentMessage, acting_user: User | None) -> 
     return agency
 
 
-def _with_trace(message: edxml.DocumentMessage, organ_code: str) -> edxml.DocumentMessage:
-    """The package as it leaves us: our trace header appended."""
+def _outgoing(message: edxml.DocumentMessage, organ_code: str) -> edxml.DocumentMessage:
+    """The package as it leaves us, our trace header appended; InvalidInput naming every field
+    that would make a receiver refuse it."""
     trace = edxml.TraceHeader(organ_id=organ_code, timestamp=timezone.now().replace(microsecond=0))
-    return dataclasses.replace(message, traces=(*message.traces, trace))
+    message = dataclasses.replace(message, traces=(*message.traces, trace))
+    try:
+        edxml.check_document(message)
+    except edxml.EdxmlError as exc:
+        raise InvalidInput(
+            "; ".join(f"{field}: {text}" for field, text in exc.errors.items()),
+            errors=exc.errors,
+        ) from exc
+    return message
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,9 +396,10 @@ def _answer_request(
 def apply_status(
     transmission: Transmission, status: edxml.StatusMessage, actor: User | None = None
 ) -> bool:
-    """Apply a peer's status message to one of our outgoing transmissions."""
+    """Apply a peer's status message to one of our outgoing transmissions; the documents app
+    hears of every change."""
     if status.code in Handling.values:
-        return move_handling(
+        changed = move_handling(
             transmission,
             status.code,
             description=status.description,
@@ -397,7 +407,16 @@ def apply_status(
             reported_at=status.timestamp,
             actor=actor,
         )
-    return _answer_request(transmission, status, actor)
+    else:
+        changed = _answer_request(transmission, status, actor)
+    if changed:
+        documents_handler().status_changed(
+            transmission=transmission,
+            code=status.code,
+            description=status.description,
+            at=status.timestamp,
+        )
+    return changed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -416,7 +435,6 @@ def _send(
 
     New transmissions are created unless ``transmissions`` (organ -> existing one) are given.
     """
-    message = _with_trace(message, agency.organ_code)
     payload = _sign(edxml.build_document(message), agency.organ_code)
     header = message.header
     package = _store(
@@ -473,12 +491,16 @@ def _answered_transmission(header: edxml.MessageHeader, local_organ: str) -> Tra
     return None
 
 
-def _remote_recipients(header: edxml.MessageHeader) -> list[tuple[str, str, Peer]]:
+def _remote_recipients(
+    header: edxml.MessageHeader, organs: list[str] | None = None
+) -> list[tuple[str, str, Peer]]:
     locals_ = local_agencies([to.organ_id for to in header.to])
     recipients = []
     for index, to in enumerate(header.to):
         if to.organ_id in locals_:
             continue  # local recipients get the document from the documents app directly
+        if organs is not None and to.organ_id not in organs:
+            continue
         peer = _peer_for(to.organ_id, f"MessageHeader.To[{index}].OrganId")
         recipients.append((to.organ_id, to.organ_name, peer))
     if not recipients:
@@ -488,17 +510,22 @@ def _remote_recipients(header: edxml.MessageHeader) -> list[tuple[str, str, Peer
 
 @action
 def send_document(
-    *, acting_user: User | None, message: edxml.DocumentMessage, local_document_id: str = ""
+    *,
+    acting_user: User | None,
+    message: edxml.DocumentMessage,
+    local_document_id: str = "",
+    organs: list[str] | None = None,
 ) -> list[Transmission]:
-    """Send a new document (or a reply, with ResponseFor) to every remote recipient."""
+    """Send a new document (or a reply, with ResponseFor) to every remote recipient, or to the
+    ``organs`` among them."""
     if message.business.doc_type != BusinessDocType.NEW:
         raise invalid(
             "TraceHeaderList.Bussiness.BussinessDocType",
             _("Use the revocation, update or replacement actions for those packages."),
         )
     agency = _sender_agency(message, acting_user)
-    edxml.check_document(message)
-    recipients = _remote_recipients(message.header)
+    message = _outgoing(message, agency.organ_code)
+    recipients = _remote_recipients(message.header, organs)
     already = Transmission.objects.filter(
         direction=Direction.OUTGOING,
         document_id=message.document_id,
@@ -603,6 +630,7 @@ def request_revocation(
             staff=staff_of(acting_user),
         ),
     )
+    message = _outgoing(message, agency.organ_code)
     package, items = _request_changes(
         acting_user=acting_user,
         agency=agency,
@@ -629,7 +657,7 @@ def send_update(*, acting_user: User | None, message: edxml.DocumentMessage) -> 
             "TraceHeaderList.Bussiness.BussinessDocType", _("An update has BussinessDocType 2.")
         )
     agency = _sender_agency(message, acting_user)
-    edxml.check_document(message)
+    message = _outgoing(message, agency.organ_code)
     transmissions = _outgoing_for_change(message.document_id, agency)
     package, items = _request_changes(
         acting_user=acting_user,
@@ -659,7 +687,7 @@ def send_replacement(
             "TraceHeaderList.Bussiness.BussinessDocType", _("A replacement has BussinessDocType 3.")
         )
     agency = _sender_agency(message, acting_user)
-    edxml.check_document(message)
+    message = _outgoing(message, agency.organ_code)
     recipients = _remote_recipients(message.header)
     organs = [organ for organ, _name, _peer in recipients]
     for replacement in message.business.replacements:
@@ -769,7 +797,7 @@ def _register_new(
         response_for_document_id=header.response_for[0].document_id if header.response_for else "",
     )
     _event(current, EventKind.HANDLING, "", Handling.ARRIVED, code=StatusCode.ARRIVED)
-    local_id = incoming_handler().register(
+    local_id = documents_handler().register(
         transmission=current, message=message, acting_user=acting_user
     )
     if local_id:
@@ -1034,7 +1062,7 @@ def decide_request(
         staff=staff_of(acting_user),
         actor=acting_user,
     )
-    handler = incoming_handler()
+    handler = documents_handler()
     if agree and current.request_type in FINAL_REQUESTS:
         current.withdrawn_at = timezone.now()
         current.save(update_fields=["withdrawn_at"])
@@ -1144,6 +1172,9 @@ def record_delivery(
         item.last_error = outcome.error[:5000]
         if outcome.permanent or item.attempts >= settings.EXCHANGE_MAX_ATTEMPTS:
             _move_outbox(item, OutboxState.FAILED)
+            documents_handler().delivery_failed(
+                transmission=item.transmission, error=item.last_error
+            )
         else:
             item.next_attempt_at = now + backoff(
                 item.attempts,

@@ -1,7 +1,9 @@
 """The seam between the exchange and the documents app.
 
-``settings.EXCHANGE_INCOMING_HANDLER`` names a class whose methods the exchange calls inside its
-own actions (so they commit or roll back together):
+``settings.EXCHANGE_DOCUMENTS_HANDLER`` names a class whose methods the exchange calls inside its
+own actions (so they commit or roll back together).
+
+Receiving side:
 
 * ``register(transmission=, message=, acting_user=)`` – a document arrived for a local organ;
   return the id of the incoming document created for it ("" when there is none). Must be
@@ -10,12 +12,20 @@ own actions (so they commit or roll back together):
   replacement.
 * ``update(transmission=, message=, acting_user=)`` – the receiver agreed to an update.
 
-Without the documents app the :class:`RecordOnlyHandler` keeps the transmission only, and clerks
-report the handling status from the exchange pages.
+Sending side:
+
+* ``status_changed(transmission=, code=, description=, at=)`` – the receiver reported an edXML
+  status (01–06, 13/15/16) on a document we sent.
+* ``delivery_failed(transmission=, error=)`` – the outbox gave up on a package.
+
+:class:`egov.exchange.documents.DocumentsHandler` is the documents app's implementation; without
+that app the :class:`RecordOnlyHandler` keeps the transmissions only, and clerks report the
+handling status from the exchange pages.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -30,7 +40,7 @@ if TYPE_CHECKING:
     from egov.exchange.models import Transmission
 
 
-class IncomingHandler(Protocol):
+class DocumentsHandler(Protocol):
     def register(
         self, *, transmission: Transmission, message: DocumentMessage, acting_user: User | None
     ) -> str: ...
@@ -42,6 +52,12 @@ class IncomingHandler(Protocol):
     def update(
         self, *, transmission: Transmission, message: DocumentMessage, acting_user: User | None
     ) -> None: ...
+
+    def status_changed(
+        self, *, transmission: Transmission, code: str, description: str, at: dt.datetime
+    ) -> None: ...
+
+    def delivery_failed(self, *, transmission: Transmission, error: str) -> None: ...
 
 
 class RecordOnlyHandler:
@@ -56,14 +72,20 @@ class RecordOnlyHandler:
     def update(self, **kwargs: Any) -> None:
         return None
 
+    def status_changed(self, **kwargs: Any) -> None:
+        return None
+
+    def delivery_failed(self, **kwargs: Any) -> None:
+        return None
+
 
 @functools.cache
-def incoming_handler() -> IncomingHandler:
-    handler: IncomingHandler = import_string(settings.EXCHANGE_INCOMING_HANDLER)()
+def documents_handler() -> DocumentsHandler:
+    handler: DocumentsHandler = import_string(settings.EXCHANGE_DOCUMENTS_HANDLER)()
     return handler
 
 
 @receiver(setting_changed)
 def _forget_handler(*, setting: str, **kwargs: object) -> None:
-    if setting == "EXCHANGE_INCOMING_HANDLER":
-        incoming_handler.cache_clear()
+    if setting == "EXCHANGE_DOCUMENTS_HANDLER":
+        documents_handler.cache_clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.conf import settings
 
 from egov.exchange import transport
@@ -23,3 +24,14 @@ def deliver_outbox_item(item_id: int) -> str | None:
 def sweep_outbox() -> int:
     """Deliver every item whose next attempt is due (retries, and anything a crash left)."""
     return transport.process_outbox()
+
+
+@every(dt.timedelta(seconds=settings.EXCHANGE_SWEEP_SECONDS))
+@task(queue_name="outbox")
+def sweep_documents_outbox() -> int:
+    """Documents waiting for the exchange that no signal handler took (e.g. after a crash)."""
+    if not apps.is_installed("egov.documents"):
+        return 0
+    from egov.exchange.documents import sweep_documents
+
+    return sweep_documents()

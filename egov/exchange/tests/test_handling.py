@@ -1,5 +1,6 @@
 """The receiver's side: reporting how a received document is handled, and answering the sender's
-revocation, update and replacement requests."""
+revocation, update and replacement requests. Here without the documents app (the record-only
+handler), so the clerk reports every status; test_documents.py covers the documents app."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ from egov.exchange.tests.helpers import B_ORGAN, document_from_b, signed_by
 from egov.lib.problems import Conflict, InvalidInput, NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _record_only(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.EXCHANGE_DOCUMENTS_HANDLER = "egov.exchange.integration.RecordOnlyHandler"
 
 
 @pytest.fixture

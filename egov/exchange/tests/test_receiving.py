@@ -9,6 +9,7 @@ import hashlib
 import pytest
 
 from egov.audit.models import AuditEvent
+from egov.documents.models import Document
 from egov.exchange import edxml, signing
 from egov.exchange.codes import StatusCode
 from egov.exchange.models import (
@@ -62,9 +63,19 @@ def test_a_signed_package_from_a_known_peer_is_registered_and_acknowledged(  # t
     assert received.local_organ_code == world.construction.organ_code
     assert received.remote_organ_code == B_ORGAN
     assert received.peer == peer_b
-    assert received.status == Handling.ARRIVED
     assert received.subject == message.header.subject
-    assert [e.to_value for e in received.events.all()] == [Handling.ARRIVED]
+    # The documents app registered it (03 accepted) and it waits for assignment (04).
+    assert [e.to_value for e in received.events.all()] == [
+        Handling.ARRIVED,
+        Handling.ACCEPTED,
+        Handling.WAITING,
+    ]
+    assert received.status == Handling.WAITING
+    document = Document.objects.get(pk=received.local_document_id)
+    assert document.edxml_document_id == message.document_id
+    assert document.direction == "incoming"
+    assert document.register_number == 1
+    assert [a.name for a in document.attachments.all()] == ["Kế hoạch 58-KH-SXD.pdf"]
     package = Message.objects.get(direction=Direction.INCOMING)
     assert package.ack.status_code == StatusCode.ARRIVED
     assert package.ack.payload.encode() == response.content
