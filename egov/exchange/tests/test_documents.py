@@ -160,7 +160,7 @@ def test_revoking_an_official_document_asks_the_remote_receiver(  # type: ignore
     assert revocation.business.document_id == doc.edxml_document_id
 
 
-# --- receiving --------------------------------------------------------------------------------------
+# --- receiving ----------------------------------------------------------------------------
 @pytest.fixture
 def incoming(world, peer_b, other_material):  # type: ignore[no-untyped-def]
     receipt = receiving.receive_document(signed_by(other_material, document_from_b(world)))
