@@ -786,7 +786,7 @@ def send_document(*, acting_user: User, document: Document, note: str = "") -> D
     local: list[Document] = []
 
     def apply(doc: Document) -> dict[str, Any]:
-        recipients = list(doc.recipients.select_related("agency").select_for_update())
+        recipients = list(doc.recipients.select_related("agency").select_for_update(of=("self",)))
         if not recipients:
             raise invalid("recipients", _("Add at least one recipient before sending."))
         now = _now()

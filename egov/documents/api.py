@@ -15,7 +15,7 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -380,7 +380,7 @@ def list_documents(request: HttpRequest, query: Query[ListQuery]) -> DocumentLis
 
 
 @router.post("/documents", response={201: DocumentOut}, summary="Create an outgoing draft")
-def create_draft(request: HttpRequest, payload: DraftIn) -> tuple[int, DocumentOut]:
+def create_draft(request: HttpRequest, payload: DraftIn) -> Status[DocumentOut]:
     """A new draft with its first version. Send ``Idempotency-Key`` to make a retry safe."""
     user = request_user(request)
     key = request.headers.get("Idempotency-Key", "").strip()
@@ -395,7 +395,7 @@ def create_draft(request: HttpRequest, payload: DraftIn) -> tuple[int, DocumentO
                     _("This Idempotency-Key was used for a different request."),
                     code="idempotency_key_reused",
                 )
-            return 201, _detail(user, access_document(user, record.object_id))
+            return Status(201, _detail(user, access_document(user, record.object_id)))
     agency = _my_agency(user, payload.agency)
     unit = None
     if payload.drafting_unit:
@@ -431,7 +431,7 @@ def create_draft(request: HttpRequest, payload: DraftIn) -> tuple[int, DocumentO
         if not key or record is None:
             raise
         doc = access_document(user, record.object_id)
-    return 201, _detail(user, access_document(user, doc.pk))
+    return Status(201, _detail(user, access_document(user, doc.pk)))
 
 
 @router.post(
@@ -439,14 +439,14 @@ def create_draft(request: HttpRequest, payload: DraftIn) -> tuple[int, DocumentO
     response={201: DocumentOut},
     summary="Register an incoming document (document clerk)",
 )
-def register_incoming(request: HttpRequest, payload: IncomingIn) -> tuple[int, DocumentOut]:
+def register_incoming(request: HttpRequest, payload: IncomingIn) -> Status[DocumentOut]:
     """A document that arrived on paper or outside the exchange, with the next arrival number."""
     user = request_user(request)
     agency = _my_agency(user, payload.agency)
     data = payload.dict()
     data.pop("agency")
     doc = actions.register_incoming(acting_user=user, agency=agency, **data)
-    return 201, _detail(user, access_document(user, doc.pk))
+    return Status(201, _detail(user, access_document(user, doc.pk)))
 
 
 @router.get(
@@ -525,7 +525,7 @@ def add_attachment(
     document_id: int,
     file: File[UploadedFile],
     description: Form[str] = "",
-) -> tuple[int, FileOut]:
+) -> Status[FileOut]:
     from django.urls import reverse
 
     user = request_user(request)
@@ -534,7 +534,7 @@ def add_attachment(
         acting_user=user, document=doc, file=file, description=description
     )
     url = reverse("documents:file", args=[doc.pk, "attachment", attachment.pk])
-    return 201, FileOut(id=attachment.pk, name=attachment.name, url=url)
+    return Status(201, FileOut(id=attachment.pk, name=attachment.name, url=url))
 
 
 def _stats_out(row: AgencyDocumentStats) -> AgencyStatsOut:

@@ -53,12 +53,34 @@ def _staff_only(user: User) -> None:
         raise Http404
 
 
+def _document(user: User, pk: int | str) -> Document:
+    """``access_document`` for pages: a document the user may not see is a plain 404."""
+    try:
+        return access_document(user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
 def _show_problem(request: HttpRequest, problem: Problem, form: forms.Form | None = None) -> None:
     if form is not None and problem.errors:
         for field, message in problem.errors.items():
-            form.add_error(field if field in form.fields else None, str(message))
+            name = _form_field(form, field)
+            form.add_error(name if name in form.fields else None, str(message))
     else:
         messages.error(request, str(problem.detail))
+
+
+def _form_field(form: forms.Form, field: str) -> str:
+    """The form field behind an action's field name; "recipients.3" is one of three fields."""
+    if not field.startswith("recipients.") or not isinstance(form, DraftForm):
+        return field
+    index = int(field.split(".", 1)[1])
+    for name in ("local_recipients", "remote_recipients", "paper_recipients"):
+        count = len(form.cleaned_data.get(name) or [])
+        if index < count:
+            return name
+        index -= count
+    return field
 
 
 def waiting_panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -120,7 +142,7 @@ def create(request: HttpRequest) -> HttpResponse:
         raise Http404
     reply_to = None
     if request.GET.get("reply_to", "").isdigit():
-        reply_to = access_document(user, request.GET["reply_to"])
+        reply_to = _document(user, request.GET["reply_to"])
     form = DraftForm(request.POST or None, request.FILES or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -157,7 +179,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
-    doc = access_document(user, pk)
+    doc = _document(user, pk)
     if not may_edit(user, doc):
         messages.error(request, _("You cannot edit this document now."))
         return redirect(doc)
@@ -214,7 +236,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
-    doc = access_document(user, pk)
+    doc = _document(user, pk)
     forms_by_action = []
     for transition in allowed_actions(user, doc):
         form_class = ACTION_FORMS[transition.name]
@@ -249,7 +271,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def take_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     user = request_user(request)
-    doc = access_document(user, pk)
+    doc = _document(user, pk)
     if name not in ACTION_FORMS:
         raise Http404
     form_class = ACTION_FORMS[name]
@@ -266,7 +288,7 @@ def take_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     params = dict(form.cleaned_data)
     try:
         if name == "complete" and params.get("reply"):
-            params["reply"] = access_document(user, params["reply"])
+            params["reply"] = access_document(user, params["reply"])  # NotFound: shown below
         actions.perform(name, acting_user=user, document=doc, **params)
     except NotFound:
         messages.error(request, _("The reply document was not found."))
@@ -282,7 +304,7 @@ def take_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @require_POST
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
-    doc = access_document(user, pk)
+    doc = _document(user, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -303,7 +325,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 def download(request: HttpRequest, pk: int, kind: str, file_id: int) -> FileResponse:
     user = request_user(request)
-    doc = access_document(user, pk)
+    doc = _document(user, pk)
     if kind == "version":
         version = doc.versions.filter(pk=file_id).first()
         if version is None or not version.file:
@@ -430,6 +452,6 @@ def stats(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "total": total,
-            "electronic_target": ELECTRONIC_TARGET,
+            "electronic_target": round(ELECTRONIC_TARGET * 100),
         },
     )
