@@ -251,14 +251,15 @@ class Installation:
         self.server = self.worker = None
 
     def stop(self) -> None:
-        for process in (self.server, self.worker):
-            if process is not None and process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=10)
+        running = [p for p in (self.server, self.worker) if p is not None and p.poll() is None]
+        for process in running:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in running:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:  # a keep-alive connection holds gunicorn up
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
         self.server = self.worker = None
 
     # The console ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ through its console and waits for the packages and status messages to travel.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -222,19 +223,29 @@ def test_killing_the_receiver_mid_flight_loses_and_duplicates_nothing(
     a, b = pair
     before_a = _call(a, "tally")
     before_b = _call(b, "tally")
+    b_console = b.console
+
+    def pull_the_plug() -> None:
+        # As soon as the first documents arrive, SIGKILL B's server and worker while A goes on
+        # sending: packages are queued, in flight, or arrived without their answer.
+        wait_for(
+            lambda: _call(b, "tally")["incoming"] > before_b["incoming"],  # type: ignore[index]
+            interval=0.05,
+            what="the first deliveries",
+        )
+        b.kill()
+
+    killer = threading.Thread(target=pull_the_plug)
+    killer.start()
     first_batch = _call(a, "send_many", organ=A_ORGAN, to_organ=B_ORGAN, first=100, count=40)
-    # Wait until deliveries are under way, then pull the plug on B (server and worker).
-    wait_for(
-        lambda: _call(b, "tally")["incoming"] > before_b["incoming"],  # type: ignore[index]
-        interval=0.05,
-        what="the first deliveries",
-    )
-    b.kill()
-    in_flight = _call(a, "tally")
+    killer.join()
+    assert b.console is b_console and b.server is None
     # More documents while B is down: they wait in A's outbox, retried with backoff.
     second_batch = _call(a, "send_many", organ=A_ORGAN, to_organ=B_ORGAN, first=200, count=10)
     sent = len(first_batch) + len(second_batch)  # type: ignore[arg-type]
-    assert in_flight["pending"] > 0, "B was killed after everything was delivered"  # type: ignore[index]
+    while_down = _call(a, "tally")
+    assert while_down["pending"] >= len(second_batch)  # type: ignore[index,arg-type]
+    assert _call(b, "tally")["incoming"] - before_b["incoming"] < sent  # type: ignore[index,operator]
 
     b.start()
     b.wait_until_up()
