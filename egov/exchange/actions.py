@@ -13,10 +13,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,12 +56,14 @@ from egov.exchange.selectors import (
     original_package,
 )
 from egov.lib.actions import action
-from egov.lib.problems import Conflict, InvalidInput, NotFound, PermissionDenied, invalid
+from egov.lib.problems import Conflict, InvalidInput, NotFound, PermissionDenied, Problem, invalid
 from egov.org.models import Agency
 from egov.org.selectors import has_role, is_system_admin
 
 if TYPE_CHECKING:
     from egov.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -107,9 +111,23 @@ def _require_role(acting_user: User | None, agency: Agency) -> None:
         )
 
 
+class ExchangeNotConfigured(Problem):
+    status = 503
+    code = "exchange_not_configured"
+    title = _("Electronic exchange is not set up on this installation.")
+
+
+def material_for(organ_code: str) -> signing.SigningMaterial:
+    """The key that signs for ``organ_code``; 503 problem when none is set up."""
+    try:
+        return signing.key_provider().material_for(organ_code)
+    except ImproperlyConfigured as exc:
+        logger.error("edXML signing: %s", exc)
+        raise ExchangeNotConfigured() from exc
+
+
 def _sign(root: Any, organ_code: str) -> bytes:
-    material = signing.key_provider().material_for(organ_code)
-    return signing.sign(root, material)
+    return signing.sign(root, material_for(organ_code))
 
 
 def _store(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -63,6 +64,7 @@ class PeerAdmin(AuditedModelAdmin):
     list_filter = ["status", "includes_subordinates"]
     search_fields = ["organ_code", "name", "endpoint_url"]
     readonly_fields = ["certificate_details", "created_at", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description=_("certificate valid until"))
     def expires(self, peer: Peer) -> Any:

@@ -22,7 +22,7 @@ from pydantic import Field
 
 from egov.accounts.selectors import request_user
 from egov.api import public
-from egov.exchange import actions, receiving, signing
+from egov.exchange import actions, receiving
 from egov.exchange.access import access_outbox_item, access_transmission
 from egov.exchange.models import (
     Direction,
@@ -133,7 +133,7 @@ def certificate(request: HttpRequest, organ: str) -> HttpResponse:
     """The PEM certificate that signs packages from ``organ``, for a peer's directory."""
     if local_agency(organ) is None:
         raise NotFound()
-    material = signing.key_provider().material_for(organ)
+    material = actions.material_for(organ)
     pem = material.certificate.public_bytes(serialization.Encoding.PEM)
     return HttpResponse(pem, content_type="application/x-pem-file")
 

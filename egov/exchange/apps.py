@@ -8,6 +8,7 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from egov import views
+        from egov.exchange import checks  # noqa: F401 (registers the system checks)
         from egov.exchange.views import requests_panel
 
         if requests_panel not in views.WORKSPACE_PANELS:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -39,6 +41,7 @@ from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, 
 from egov.exchange.codes import NAMESPACE
 from egov.exchange.edxml import EdxmlError
 
+logger = logging.getLogger(__name__)
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 # The signature must sit in edXMLHeader; one anywhere else is refused.
 _LOCATION = SignatureConfiguration(
@@ -67,11 +70,17 @@ class KeyProvider(Protocol):
 
 
 class FileKeyProvider:
-    """One software key and certificate (PEM files) that sign for the whole installation."""
+    """One software key and certificate (PEM files) that sign for the whole installation.
+
+    With DEBUG on and no files configured, a development key is made once under
+    ``VAR_DIR/exchange/`` so that ``make run`` can exchange packages out of the box.
+    """
 
     def __init__(self) -> None:
         key_file = getattr(settings, "EXCHANGE_SIGNING_KEY_FILE", "")
         cert_file = getattr(settings, "EXCHANGE_SIGNING_CERT_FILE", "")
+        if (not key_file or not cert_file) and settings.DEBUG:
+            key_file, cert_file = _development_key()
         if not key_file or not cert_file:
             raise ImproperlyConfigured(
                 "Set EXCHANGE_SIGNING_KEY_FILE and EXCHANGE_SIGNING_CERT_FILE (PEM files) to send "
@@ -86,6 +95,23 @@ class FileKeyProvider:
 
     def material_for(self, organ_code: str) -> SigningMaterial:
         return self.material
+
+
+def _development_key() -> tuple[str, str]:
+    directory = Path(settings.VAR_DIR) / "exchange"
+    key_path, cert_path = directory / "dev-key.pem", directory / "dev-cert.pem"
+    if not key_path.exists() or not cert_path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        logger.warning(
+            "edXML: no signing key configured; making a development key in %s", directory
+        )
+        key_pem, cert_pem = material_to_pem(
+            generate_material("egov development key (not for production)", kind="ec")
+        )
+        key_path.write_bytes(key_pem)
+        os.chmod(key_path, 0o600)
+        cert_path.write_bytes(cert_pem)
+    return str(key_path), str(cert_path)
 
 
 @functools.cache
