@@ -86,8 +86,9 @@ def test_save_peer_is_for_system_administrators(world, other_material) -> None: 
 def test_exchange_setup_makes_the_agency_and_its_staff_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("EGOV_SETUP_PASSWORD", "Mot-Mat-Khau-2026")
     args = [
-        "exchange_setup", "--organ-code", "000.00.00.H30", "--name", "Ủy ban nhân dân tỉnh Hậu Giang",
-        "--short-name", "UBND", "--staff", "clerk=vanthu.hg:Trần Thị Thư", "--staff", "leader=lanhdao.hg",
+        "exchange_setup", "--organ-code", "000.00.00.H30",
+        "--name", "Ủy ban nhân dân tỉnh Hậu Giang", "--short-name", "UBND",
+        "--staff", "clerk=vanthu.hg:Trần Thị Thư", "--staff", "leader=lanhdao.hg",
     ]  # fmt: skip
     _run(*args)
     _run(*args)  # idempotent

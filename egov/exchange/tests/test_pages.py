@@ -97,7 +97,7 @@ def test_another_agencys_document_is_404_on_the_page(client, world, received) ->
 def test_the_clerk_reports_a_status_from_the_page(client, world, received) -> None:  # type: ignore[no-untyped-def]
     client.force_login(world.document_clerk)
     page = client.get(f"/exchange/{received.pk}/").content.decode()
-    assert 'action="/exchange/%d/status/"' % received.pk in page
+    assert f'action="/exchange/{received.pk}/status/"' in page
     response = client.post(
         f"/exchange/{received.pk}/status/", {"code": "03", "description": "Đã vào sổ đến"}
     )
@@ -157,7 +157,7 @@ def test_forms_post_only_in_the_right_direction(client, world, received, sent) -
     assert client.post(f"/exchange/{received.pk}/revocation/", {"reason": "x"}).status_code == 404
 
 
-# --- administration ---------------------------------------------------------------------------------
+# --- administration ---------------------------------------------------------------------
 def test_an_administrator_adds_a_peer_and_a_bad_certificate_is_refused(  # type: ignore[no-untyped-def]
     admin_client, other_material
 ) -> None:
