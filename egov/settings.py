@@ -47,8 +47,8 @@ INSTALLED_APPS = [
     "egov.accounts",
     "egov.workdays",
     "egov.notifications",
+    "egov.exchange",  # before documents: its demo adds the peer the documents demo sends to
     "egov.documents",
-    "egov.exchange",
     "egov.demo",
 ]
 
