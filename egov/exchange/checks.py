@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Info, Tags, register
 
 
-@register(Tags.security)
+@register(Tags.security, deploy=True)
 def signing_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     if settings.EXCHANGE_KEY_PROVIDER != "egov.exchange.signing.FileKeyProvider":
         return []

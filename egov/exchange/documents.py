@@ -7,8 +7,9 @@
 * Statuses we receive for a sent document are mirrored on its recipient row
   (``record_delivery_status``).
 * Receiving: a package becomes an incoming document (``register_incoming_from_exchange``);
-  every later state of that document is reported to the sender: registered → 03 accepted and
-  04 waiting for assignment, assigned or in progress → 05, completed → 06.
+  every later state of that document is reported to the sender by the worker after commit:
+  registered → 03 accepted and 04 waiting for assignment, assigned or in progress → 05,
+  completed → 06 (a periodic sweep catches up anything a crash left unreported).
 * An agreed revocation, update or replacement is recorded as the documents app's marker
   (``record_exchange_marker``), which withdraws a revoked document.
 """
@@ -20,6 +21,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from egov.exchange import edxml
@@ -33,12 +35,14 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Handling codes a received document's state stands for, in the order they are reported.
+# The handling codes a received document's state has passed through, in order; the sender is
+# told those it has not had yet (so a lost report is filled in later, never skipped).
+_REGISTERED = (Handling.ACCEPTED, Handling.WAITING)
 CODES_FOR_STATUS: dict[str, tuple[str, ...]] = {
-    "registered": (Handling.ACCEPTED, Handling.WAITING),
-    "assigned": (Handling.PROCESSING,),
-    "in_progress": (Handling.PROCESSING,),
-    "completed": (Handling.FINISHED,),
+    "registered": _REGISTERED,
+    "assigned": (*_REGISTERED, Handling.PROCESSING),
+    "in_progress": (*_REGISTERED, Handling.PROCESSING),
+    "completed": (*_REGISTERED, Handling.PROCESSING, Handling.FINISHED),
 }
 
 
@@ -179,31 +183,91 @@ class DocumentsHandler:
             )
 
 
-def on_document_saved(sender: Any, instance: Document, **kwargs: Any) -> None:
-    """Report the new state of a received document to its sender (post_save)."""
-    from egov.exchange.actions import report_status
-
-    codes = CODES_FOR_STATUS.get(instance.status)
-    if instance.direction != "incoming" or not instance.edxml_document_id or not codes:
-        return
-    current = Transmission.objects.filter(
-        direction=Direction.INCOMING,
-        document_id=instance.edxml_document_id,
-        local_organ_code=instance.agency.organ_code,
-    ).first()
-    if current is None or current.is_withdrawn:
-        return
-    for code in codes:
-        if code not in _ahead_of(current.status):
-            continue
-        report_status(acting_user=None, transmission_id=current.pk, code=code)
-        current.status = code
-
-
-def _ahead_of(status: str) -> frozenset[str]:
+def _codes_ahead(current: Transmission, document_status: str) -> list[str]:
+    """The codes a received document's state stands for that the sender has not had yet."""
     from egov.exchange.models import HANDLING_TRANSITIONS
 
-    return HANDLING_TRANSITIONS.get(status, frozenset())
+    codes, status = [], current.status
+    for code in CODES_FOR_STATUS.get(document_status, ()):
+        if code in HANDLING_TRANSITIONS.get(status, frozenset()):
+            codes.append(code)
+            status = code
+    return codes
+
+
+def on_document_saved(sender: Any, instance: Document, **kwargs: Any) -> None:
+    """A received document changed state (post_save): after commit, the worker tells the sender.
+
+    Reporting happens off the request, so a sender's package is acknowledged as soon as it is
+    registered; ``sweep_incoming_progress`` catches up whatever a crash left unreported.
+    """
+    if instance.direction != "incoming" or not instance.edxml_document_id:
+        return
+    if instance.status not in CODES_FOR_STATUS:
+        return
+    current = (
+        Transmission.objects.filter(
+            direction=Direction.INCOMING,
+            document_id=instance.edxml_document_id,
+            local_organ_code=instance.agency.organ_code,
+            withdrawn_at__isnull=True,
+        )
+        .only("pk", "status")
+        .first()
+    )
+    if current is None or not _codes_ahead(current, instance.status):
+        return
+    from egov.exchange.tasks import report_incoming_progress
+
+    transmission_id = current.pk
+    transaction.on_commit(lambda: report_incoming_progress.enqueue(transmission_id))
+
+
+def report_progress(transmission_id: int) -> list[str]:
+    """Report to the sender every code the received document's state is ahead by."""
+    from egov.documents.models import Document as DocumentModel
+    from egov.exchange.actions import report_status
+
+    current = Transmission.objects.filter(
+        pk=transmission_id, direction=Direction.INCOMING, withdrawn_at__isnull=True
+    ).first()
+    if current is None or not current.local_document_id.isdigit():
+        return []
+    document = DocumentModel.objects.filter(pk=int(current.local_document_id)).first()
+    if document is None:
+        return []
+    reported = []
+    for code in _codes_ahead(current, document.status):
+        try:
+            report_status(acting_user=None, transmission_id=current.pk, code=code)
+        except Conflict:  # another worker reported it meanwhile
+            break
+        reported.append(code)
+    return reported
+
+
+def sweep_incoming_progress(limit: int = 500) -> int:
+    """Received documents whose state is ahead of what the sender was told (a lost task)."""
+    from egov.documents.models import Document as DocumentModel
+
+    active = list(
+        Transmission.objects.filter(
+            direction=Direction.INCOMING,
+            status__in=[Handling.ARRIVED, Handling.ACCEPTED, Handling.WAITING, Handling.PROCESSING],
+            withdrawn_at__isnull=True,
+        )
+        .exclude(local_document_id="")
+        .order_by("updated_at")
+        .only("pk", "status", "local_document_id")[:limit]
+    )
+    ids = [int(t.local_document_id) for t in active if t.local_document_id.isdigit()]
+    states = dict(DocumentModel.objects.filter(pk__in=ids).values_list("pk", "status"))
+    reported = 0
+    for current in active:
+        status = states.get(int(current.local_document_id or 0))
+        if status and _codes_ahead(current, status):
+            reported += len(report_progress(current.pk))
+    return reported
 
 
 # ---------------------------------------------------------------------------------------------

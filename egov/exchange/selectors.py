@@ -29,27 +29,32 @@ EXCHANGE_ROLES = (Role.DOCUMENT_CLERK, Role.LEADER, Role.AGENCY_ADMIN)
 
 def find_peer(organ_code: str) -> Peer | None:
     """The active peer that reaches ``organ_code``: its own entry, or the nearest parent entry
-    that includes its subordinates."""
-    exact = Peer.objects.filter(organ_code=organ_code).first()
-    if exact is not None:
-        return exact if exact.status == PeerStatus.ACTIVE else None
-    parent = organ_code_parent(organ_code)
-    while parent is not None:
-        candidate = Peer.objects.filter(organ_code=parent, includes_subordinates=True).first()
-        if candidate is not None:
-            return candidate if candidate.status == PeerStatus.ACTIVE else None
-        parent = organ_code_parent(parent)
+    that includes its subordinates (one query)."""
+    chain = [organ_code]
+    while (parent := organ_code_parent(chain[-1])) is not None:
+        chain.append(parent)
+    found = {peer.organ_code: peer for peer in Peer.objects.filter(organ_code__in=chain)}
+    for depth, code in enumerate(chain):
+        peer = found.get(code)
+        if peer is not None and (depth == 0 or peer.includes_subordinates):
+            return peer if peer.status == PeerStatus.ACTIVE else None
     return None
 
 
 def local_agency(organ_code: str) -> Agency | None:
-    return Agency.objects.filter(organ_code=organ_code, is_active=True).first()
+    return (
+        Agency.objects.select_related("parent")
+        .filter(organ_code=organ_code, is_active=True)
+        .first()
+    )
 
 
 def local_agencies(organ_codes: list[str]) -> dict[str, Agency]:
     return {
         agency.organ_code: agency
-        for agency in Agency.objects.filter(organ_code__in=organ_codes, is_active=True)
+        for agency in Agency.objects.select_related("parent").filter(
+            organ_code__in=organ_codes, is_active=True
+        )
     }
 
 

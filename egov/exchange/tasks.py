@@ -35,3 +35,22 @@ def sweep_documents_outbox() -> int:
     from egov.exchange.documents import sweep_documents
 
     return sweep_documents()
+
+
+@task(queue_name="outbox")
+def report_incoming_progress(transmission_id: int) -> list[str]:
+    """Tell the sender how far a received document has got (enqueued after its change)."""
+    from egov.exchange.documents import report_progress
+
+    return report_progress(transmission_id)
+
+
+@every(dt.timedelta(seconds=settings.EXCHANGE_SWEEP_SECONDS))
+@task(queue_name="outbox")
+def sweep_incoming_progress() -> int:
+    """Statuses of received documents that no task reported (e.g. after a crash)."""
+    if not apps.is_installed("egov.documents"):
+        return 0
+    from egov.exchange.documents import sweep_incoming_progress as sweep
+
+    return sweep()

@@ -163,19 +163,26 @@ def due_item_ids(limit: int) -> list[int]:
     )
 
 
-def _deliver_in_thread(item_id: int) -> str | None:
+def _deliver_share(item_ids: list[int]) -> int:
+    """One thread's share of a sweep, on its own database connection and HTTP client."""
     try:
-        return deliver(item_id)
+        return sum(1 for item_id in item_ids if deliver(item_id) is not None)
     finally:
+        client = getattr(_local, "client", None)
+        if client is not None:
+            client.close()
+            _local.client = None
         close_old_connections()
         connections.close_all()
 
 
 def process_outbox(*, limit: int = 500, concurrency: int | None = None) -> int:
-    """Deliver every due item (up to ``limit``); returns how many were attempted."""
+    """Deliver every due item (up to ``limit``), ``concurrency`` at a time; returns how many
+    were attempted."""
     concurrency = concurrency or settings.EXCHANGE_DELIVERY_CONCURRENCY
     item_ids = due_item_ids(limit)
     if concurrency <= 1 or len(item_ids) <= 1:
         return sum(1 for item_id in item_ids if deliver(item_id) is not None)
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="edxml") as pool:
-        return sum(1 for state in pool.map(_deliver_in_thread, item_ids) if state is not None)
+    shares = [item_ids[i::concurrency] for i in range(concurrency) if item_ids[i::concurrency]]
+    with ThreadPoolExecutor(max_workers=len(shares), thread_name_prefix="edxml") as pool:
+        return sum(pool.map(_deliver_share, shares))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from egov.documents import actions as documents
 from egov.documents.actions import FileSpec, RecipientSpec
@@ -14,7 +15,12 @@ from egov.documents.models import DeliveryStatus, Document, DocumentRecipient, S
 from egov.documents.tests.factories import advance, draft
 from egov.exchange import edxml, receiving, signing, transport
 from egov.exchange.codes import BusinessDocType, StatusCode
-from egov.exchange.documents import message_from_document, sweep_documents
+from egov.exchange.documents import (
+    message_from_document,
+    report_progress,
+    sweep_documents,
+    sweep_incoming_progress,
+)
 from egov.exchange.models import (
     Direction,
     Endpoint,
@@ -176,25 +182,51 @@ def _reported(transmission: Transmission) -> list[str]:
     )
 
 
-def test_registering_a_received_document_reports_accepted_and_waiting(incoming) -> None:  # type: ignore[no-untyped-def]
-    transmission, document = incoming
-    assert document.status == Status.REGISTERED
+def test_registering_a_received_document_reports_accepted_and_waiting_after_commit(  # type: ignore[no-untyped-def]
+    world, peer_b, other_material, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt = receiving.receive_document(signed_by(other_material, document_from_b(world)))
+    transmission = Transmission.objects.get(pk=receipt.transmission_ids[0])
+    assert _reported(transmission) == []  # the acknowledgement does not wait for them
+    task = DBTaskResult.objects.get(task_path__endswith="report_incoming_progress")
+    assert task.args_kwargs["args"] == [transmission.pk]
+    assert report_progress(transmission.pk) == ["03", "04"]
     assert _reported(transmission) == ["03", "04"]
+    assert report_progress(transmission.pk) == []  # nothing new to tell
 
 
-def test_handling_the_incoming_document_is_reported_to_the_sender(world, incoming) -> None:  # type: ignore[no-untyped-def]
+def test_handling_the_incoming_document_is_reported_to_the_sender(  # type: ignore[no-untyped-def]
+    world, incoming, django_capture_on_commit_callbacks
+) -> None:
     transmission, document = incoming
-    document = documents.assign_document(
-        acting_user=world.leader,
-        document=document,
-        unit=world.construction_unit,
-        assignee=world.specialist,
-    )
+    report_progress(transmission.pk)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        document = documents.assign_document(
+            acting_user=world.leader,
+            document=document,
+            unit=world.construction_unit,
+            assignee=world.specialist,
+        )
+    assert callbacks  # a task for the worker
+    assert report_progress(transmission.pk) == ["05"]
     document = documents.start_handling(acting_user=world.specialist, document=document)
+    assert report_progress(transmission.pk) == []  # still 05
     documents.complete_document(acting_user=world.specialist, document=document, result="Xong")
+    assert report_progress(transmission.pk) == ["06"]
     transmission.refresh_from_db()
     assert transmission.status == Handling.FINISHED
     assert _reported(transmission) == ["03", "04", "05", "06"]
+
+
+def test_the_sweep_reports_what_no_task_did(world, incoming) -> None:  # type: ignore[no-untyped-def]
+    transmission, document = incoming
+    documents.assign_document(
+        acting_user=world.leader, document=document, unit=world.construction_unit
+    )
+    assert sweep_incoming_progress() == 3  # 03, 04 and 05
+    assert sweep_incoming_progress() == 0
+    assert _reported(transmission) == ["03", "04", "05"]
 
 
 def test_an_agreed_revocation_withdraws_the_incoming_document(  # type: ignore[no-untyped-def]
@@ -221,5 +253,5 @@ def test_an_agreed_revocation_withdraws_the_incoming_document(  # type: ignore[n
     document.refresh_from_db()
     assert document.status == Status.REVOKED
     assert document.markers.get().reason == "Sai thẩm quyền"
-    assert _reported(transmission) == ["03", "04", "15"]
-    assert OutboxItem.objects.filter(state=OutboxState.PENDING).count() == 3
+    assert _reported(transmission) == ["15"]
+    assert report_progress(transmission.pk) == []  # a withdrawn document reports nothing more

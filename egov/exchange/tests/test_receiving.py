@@ -46,7 +46,6 @@ def test_a_signed_package_from_a_known_peer_is_registered_and_acknowledged(  # t
 ) -> None:
     message = document_from_b(world)
     response = _post(client, signed_by(other_material, message))
-
     assert response.status_code == 200, response.content
     assert response["Content-Type"].startswith("application/xml")
     assert response["Edxml-Duplicate"] == "0"
@@ -64,13 +63,9 @@ def test_a_signed_package_from_a_known_peer_is_registered_and_acknowledged(  # t
     assert received.remote_organ_code == B_ORGAN
     assert received.peer == peer_b
     assert received.subject == message.header.subject
-    # The documents app registered it (03 accepted) and it waits for assignment (04).
-    assert [e.to_value for e in received.events.all()] == [
-        Handling.ARRIVED,
-        Handling.ACCEPTED,
-        Handling.WAITING,
-    ]
-    assert received.status == Handling.WAITING
+    assert [e.to_value for e in received.events.all()] == [Handling.ARRIVED]
+    assert received.status == Handling.ARRIVED
+    # The documents app registered it as incoming.
     document = Document.objects.get(pk=received.local_document_id)
     assert document.edxml_document_id == message.document_id
     assert document.direction == "incoming"
