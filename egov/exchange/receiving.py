@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from egov.exchange import actions, edxml, signing
 from egov.exchange.codes import BusinessDocType, StatusCode
 from egov.exchange.models import Direction, Message, Peer, RequestState, Transmission
-from egov.exchange.selectors import ack_for, find_peer, received_package
+from egov.exchange.selectors import ack_for, find_peer, local_agencies, received_package
 from egov.lib.problems import InvalidInput, PermissionDenied, Problem
 
 
@@ -88,14 +88,16 @@ def _earlier_ack(
     message: edxml.DocumentMessage, recipient: str | None, digest: str
 ) -> Message | None:
     """The acknowledgement of an earlier copy of this package, when there was one."""
-    seen = received_package(digest)
-    if (
-        seen is not None
-        and seen.ack is not None
-        and (recipient is None or recipient in seen.recipients)
-    ):
-        return seen.ack
     doc_type = message.business.doc_type
+    if doc_type in (BusinessDocType.REVOKE, BusinessDocType.UPDATE):
+        # The very same request again (a retry); a new one differs in its bytes.
+        seen = received_package(digest)
+        if (
+            seen is not None
+            and seen.ack is not None
+            and (recipient is None or recipient in seen.recipients)
+        ):
+            return seen.ack
     code = StatusCode.REVOKED if doc_type == BusinessDocType.REVOKE else StatusCode.ARRIVED
     document_id = (
         message.business.document_id
@@ -103,18 +105,22 @@ def _earlier_ack(
         else message.document_id
     )
     organs = [recipient] if recipient else [to.organ_id for to in message.header.to]
-    for current in Transmission.objects.filter(
-        direction=Direction.INCOMING,
-        document_id=document_id,
-        local_organ_code__in=organs,
-        remote_organ_code=message.header.sender.organ_id,
-    ).order_by("pk"):
-        if doc_type in (BusinessDocType.NEW, BusinessDocType.REPLACE) or (
-            current.request_type == doc_type and current.request_state == RequestState.PENDING
-        ):
-            found = ack_for(current, code)
-            if found is not None:
-                return found
+    found = list(
+        Transmission.objects.filter(
+            direction=Direction.INCOMING,
+            document_id=document_id,
+            local_organ_code__in=organs,
+            remote_organ_code=message.header.sender.organ_id,
+        ).order_by("pk")
+    )
+    if doc_type in (BusinessDocType.NEW, BusinessDocType.REPLACE):
+        # Without a named organ, a copy is old news only if every local recipient has it.
+        if recipient is None and {t.local_organ_code for t in found} != set(local_agencies(organs)):
+            return None
+        return ack_for(found[0], code) if found else None
+    for current in found:
+        if current.request_type == doc_type and current.request_state == RequestState.PENDING:
+            return ack_for(current, code)
     return None
 
 

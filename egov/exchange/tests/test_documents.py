@@ -26,7 +26,6 @@ from egov.exchange.models import (
     Endpoint,
     Handling,
     OutboxItem,
-    OutboxState,
     RequestState,
     Transmission,
 )

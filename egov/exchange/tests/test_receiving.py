@@ -258,3 +258,21 @@ def test_received_packages_are_kept_exactly_as_sent(client, world, peer_b, other
     kept = Message.objects.get(direction=Direction.INCOMING, kind=MessageKind.DOCUMENT)
     assert kept.payload.encode("utf-8") == data
     assert kept.digest == hashlib.sha256(data).hexdigest()
+
+
+def test_a_copy_without_a_named_organ_registers_the_organs_still_missing(  # type: ignore[no-untyped-def]
+    client, world, peer_b, material, other_material
+) -> None:
+    to = (
+        organization(world.construction.organ_code, world.construction.name),
+        organization(world.justice.organ_code, world.justice.name),
+    )
+    data = signed_by(other_material, document_from_b(world, to=to))
+    _post(client, data, to=world.justice.organ_code)
+    response = _post(client, data)  # a copy for every local recipient
+    assert response["Edxml-Duplicate"] == "0"
+    assert _ack(response, material).sender.organ_id == world.construction.organ_code
+    assert Transmission.objects.count() == 2
+    again = _post(client, data)
+    assert again["Edxml-Duplicate"] == "1"
+    assert Transmission.objects.count() == 2
