@@ -6,8 +6,8 @@ People's Committee of Hậu Giang), each with its key, its agency and the other 
 directory; A signs BENCH_EXCHANGE_DOCUMENTS packages (default 1,000; each with a 10 KB PDF) into
 its outbox.
 
-run: B serves with gunicorn; A delivers its outbox with BENCH_EXCHANGE_CONCURRENCY parallel
-deliveries (default 16). Each delivery is the whole path: POST, B checks size, XML, sender and
+run: B serves with gunicorn; A delivers its outbox from BENCH_EXCHANGE_PROCESSES processes
+(default 3, as several workers would) of BENCH_EXCHANGE_CONCURRENCY threads each (default 8). Each delivery is the whole path: POST, B checks size, XML, sender and
 signature, registers the incoming document (documents app, arrival number, attachment stored),
 queues its 03/04 statuses and answers with a signed 01, which A verifies and records. The figure
 is documents acknowledged per second of wall time, next to the bare JSON baseline of the same run.
@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 
 from bench.harness import PYTHON, ROOT, Measurement, Report, Server
 
 COUNT = int(os.environ.get("BENCH_EXCHANGE_DOCUMENTS", "1000"))
-CONCURRENCY = int(os.environ.get("BENCH_EXCHANGE_CONCURRENCY", "16"))
+CONCURRENCY = int(os.environ.get("BENCH_EXCHANGE_CONCURRENCY", "8"))
+# Deliverer processes at A (like several workers): one Python process is bound by its GIL.
+PROCESSES = int(os.environ.get("BENCH_EXCHANGE_PROCESSES", "3"))
 A_ORGAN, B_ORGAN = "000.00.09.H58", "000.00.00.H30"
 KEYS = ROOT / "bench" / "results" / "exchange-keys"
 _pair: dict[str, Server] = {}
@@ -130,13 +133,24 @@ def run(server: Server, report: Report, *, duration: int, connections: int) -> N
     a, b = _pair["a"], _pair["b"]
     b.start()
     try:
-        delivered, failed, elapsed = _python(
-            a, DELIVER.replace("CONCURRENCY", str(CONCURRENCY))
-        ).split()
+        started = time.perf_counter()
+        deliverers = [
+            subprocess.Popen(
+                [PYTHON, "-c", DELIVER.replace("CONCURRENCY", str(CONCURRENCY))],
+                cwd=ROOT,
+                env={**a.env, "DJANGO_SETTINGS_MODULE": "egov.settings"},
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(PROCESSES)
+        ]
+        outputs = [process.communicate()[0] for process in deliverers]
+        elapsed = time.perf_counter() - started
+        delivered, failed, _elapsed = outputs[-1].split()
         received, distinct = _python(b, COUNT_AT_B).split()
     finally:
         b.stop()
-    rate = int(delivered) / float(elapsed)
+    rate = int(delivered) / elapsed
     bare = report.baseline("bare JSON endpoint")
     ratio = f"; {rate / bare.requests_per_second:.3f}× bare JSON req/s" if bare else ""
     print(f"  exchange A→B: {rate:,.0f} documents/s ({delivered} delivered, {failed} failed)")
@@ -147,6 +161,7 @@ def run(server: Server, report: Report, *, duration: int, connections: int) -> N
             "documents/s",
             "≥ 100 documents/s",
             f"{delivered}/{COUNT} acknowledged, {failed} failed, {received} registered at B "
-            f"({distinct} distinct); 10 KB PDF each; {CONCURRENCY} parallel deliveries{ratio}",
+            f"({distinct} distinct); 10 KB PDF each; {PROCESSES} deliverer processes × "
+            f"{CONCURRENCY} threads at A, {b.workers} gunicorn workers at B{ratio}",
         )
     )
