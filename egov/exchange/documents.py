@@ -400,11 +400,24 @@ def _mark(recipients: Iterable[DocumentRecipient], status: str, description: str
         )
 
 
+NO_PEER = "No peer installation is known for this organ code yet; it is sent once one is added."
+
+
+def _note_waiting(recipients: Iterable[DocumentRecipient]) -> None:
+    """Recipients that wait for a peer entry: the reason is shown once (not at every sweep)."""
+    from egov.documents.actions import record_delivery_status
+
+    for recipient in recipients:
+        if recipient.status_description != NO_PEER:
+            record_delivery_status(acting_user=None, recipient=recipient, description=NO_PEER)
+
+
 def send_from_documents(recipients: Iterable[DocumentRecipient]) -> int:
     """Queue documents for their remote recipients; returns how many recipients were queued.
 
-    Each document is one package; a recipient without a peer installation is marked failed
-    with the reason, the others are sent.
+    Each document is one package. A recipient whose organ has no peer installation yet stays
+    "to send" with the reason on its row; the sweep sends it as soon as an administrator adds
+    the peer.
     """
     from egov.documents.models import DeliveryStatus
     from egov.exchange.actions import send_document
@@ -418,11 +431,7 @@ def send_from_documents(recipients: Iterable[DocumentRecipient]) -> int:
         document = rows[0].document
         reachable = [r for r in rows if find_peer(r.organ_id) is not None]
         unreachable = [r for r in rows if r not in reachable]
-        _mark(
-            unreachable,
-            DeliveryStatus.FAILED,
-            "No peer installation is known for this organ code.",
-        )
+        _note_waiting(unreachable)
         if not reachable:
             continue
         try:

@@ -115,14 +115,32 @@ def test_the_receivers_statuses_reach_the_recipient_row(  # type: ignore[no-unty
     assert remote.status_code == "06"
 
 
-def test_a_remote_recipient_without_a_peer_is_marked_failed_with_the_reason(  # type: ignore[no-untyped-def]
-    world, db, django_capture_on_commit_callbacks
+def test_a_remote_recipient_without_a_peer_waits_with_the_reason_until_one_is_added(  # type: ignore[no-untyped-def]
+    world, db, other_material, django_capture_on_commit_callbacks
 ) -> None:
     doc = _sent_document(world, django_capture_on_commit_callbacks)
     remote = DocumentRecipient.objects.get(document=doc, organ_id=B_ORGAN)
-    assert remote.status == DeliveryStatus.FAILED
+    assert remote.status == DeliveryStatus.TO_SEND
     assert "peer" in remote.status_description
     assert Transmission.objects.count() == 0
+    history = doc.history.count()
+    assert sweep_documents() == 0
+    assert doc.history.count() == history  # the reason is recorded once, not at every sweep
+
+    from egov.exchange.actions import save_peer
+
+    _key, cert = signing.material_to_pem(other_material)
+    save_peer(
+        acting_user=None,
+        organ_code=B_ORGAN,
+        name=B_NAME,
+        endpoint_url="http://127.0.0.1:9",
+        certificate=cert.decode(),
+    )
+    assert sweep_documents() == 1
+    remote.refresh_from_db()
+    assert remote.status == DeliveryStatus.SENT
+    assert Transmission.objects.get().remote_organ_code == B_ORGAN
 
 
 def test_a_failed_delivery_reaches_the_recipient_row(  # type: ignore[no-untyped-def]
