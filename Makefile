@@ -17,13 +17,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.runtime-installed: requirements.lock | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.lock
-	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	./scripts/pip-install.sh -r requirements.lock
 	touch $@
 
 $(VENV)/.dev-installed: requirements-dev.lock | $(BIN)/python
-	$(BIN)/pip install -q -r requirements-dev.lock
-	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	./scripts/pip-install.sh -r requirements-dev.lock
+	./scripts/pip-install.sh --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.runtime-installed
 
 run: $(VENV)/.runtime-installed

@@ -23,7 +23,7 @@ CITIZEN_PANELS: list[WorkspacePanel] = []
 def site_context(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
-        "site_name": _("Tiền Giang e-government"),
+        "egov_site_name": _("Tiền Giang e-government"),
         "is_staff_member": bool(user and is_staff_member(user)),
         "is_system_admin": bool(user and is_system_admin(user)),
         "debug": settings.DEBUG,

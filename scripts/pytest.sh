@@ -7,4 +7,4 @@ export FAST_PASSWORD_HASHER=1 EMAIL_URL="${EMAIL_URL:-locmem:}"
 export EGOV_VAR_DIR="${EGOV_VAR_DIR:-$PWD/var/test}"
 export PYTHONHASHSEED=0
 mkdir -p "$EGOV_VAR_DIR"
-exec .venv/bin/pytest -n "${PYTEST_WORKERS:-2}" "$@"
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"

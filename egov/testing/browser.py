@@ -44,3 +44,19 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+def accessibility_violations(
+    page: Any, impacts: tuple[str, ...] = ("serious", "critical")
+) -> list[str]:
+    """Run axe-core (shipped with axe-playwright-python) on the page; list violations of
+    the given impacts as readable lines, empty when the page passes."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} – "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+        for v in results.response["violations"]
+        if v.get("impact") in impacts
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from egov.testing.browser import accessibility_violations
 from egov.testing.world import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,7 +17,9 @@ def test_clerk_logs_in_sees_the_workspace_and_switches_language(
 
     build_world()
     page.goto(live_server.url + "/")
+    assert accessibility_violations(page) == []
     page.get_by_role("link", name="Đăng nhập").first.click()
+    assert accessibility_violations(page) == []
     page.get_by_label("Tên đăng nhập, e-mail hoặc số điện thoại").fill("cuc")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
@@ -24,6 +27,7 @@ def test_clerk_logs_in_sees_the_workspace_and_switches_language(
     assert page.get_by_role("heading", name="Bàn làm việc", level=1).is_visible()
     assert page.locator("html").get_attribute("lang") == "vi"
     assert "Cán bộ một cửa" in page.content()
+    assert accessibility_violations(page) == []
 
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()

@@ -97,3 +97,17 @@ def test_an_unknown_address_gets_no_mail_and_no_hint(client, world) -> None:  # 
     response = client.post("/accounts/password/reset/", {"email": "nobody@example.vn"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_pages_are_vietnamese_even_when_the_browser_asks_for_english(client, world) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đăng nhập" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert "Log in" in client.get("/accounts/login/").content.decode()
+
+
+def test_the_api_follows_accept_language(client, world) -> None:  # type: ignore[no-untyped-def]
+    en = client.get("/api/v1/calendar/holidays", {"year": 3000}, HTTP_ACCEPT_LANGUAGE="en")
+    vi = client.get("/api/v1/calendar/holidays", {"year": 3000})
+    assert en.json()["title"] == "Some fields are not valid."
+    assert vi.json()["title"] == "Một số trường không hợp lệ."

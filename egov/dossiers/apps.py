@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DossiersConfig(AppConfig):
+    name = "egov.dossiers"
+    verbose_name = _("Dossiers")
+
+    def ready(self) -> None:
+        from egov import views
+        from egov.dossiers.panels import citizen_panel, workspace_panel
+
+        if workspace_panel not in views.WORKSPACE_PANELS:
+            views.WORKSPACE_PANELS.append(workspace_panel)
+        if citizen_panel not in views.CITIZEN_PANELS:
+            views.CITIZEN_PANELS.append(citizen_panel)
