@@ -1232,7 +1232,10 @@ def _parse_exchange_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
     }
     file_code = metadata.get("FileCode") or {}
     fields["file_organ_id"] = str(file_code.get("OrganId") or "")[:35]
-    fields["file_catalog"] = file_code.get("FileCatalog") or None
+    catalog = str(file_code.get("FileCatalog") or "").strip()
+    if catalog and not (catalog.isdigit() and 1900 <= int(catalog) <= 2200):
+        errors["FileCode/FileCatalog"] = _("Enter a year.")
+    fields["file_catalog"] = int(catalog) if catalog.isdigit() else None
     fields["file_notation"] = str(file_code.get("FileNotation") or "")[:20]
     if organ_id:
         try:

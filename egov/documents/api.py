@@ -12,7 +12,7 @@ import json
 from typing import Any, Literal
 
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
@@ -25,7 +25,7 @@ from egov.documents import actions
 from egov.documents.access import access_document
 from egov.documents.actions import CREATE_DRAFT_SCOPE, RecipientSpec
 from egov.documents.models import Document, RegisterKind
-from egov.documents.selectors import DocumentFilter, search_documents, waiting_for
+from egov.documents.selectors import DocumentFilter, document_file, search_page, waiting_for
 from egov.documents.stats import AgencyDocumentStats, document_stats, totals
 from egov.documents.transitions import allowed_actions
 from egov.infra.models import IdempotencyRecord
@@ -111,6 +111,7 @@ class DocumentOut(DocumentSummaryOut):
     assigned_unit: str | None
     assignee: str | None
     response_for: int | None
+    signed_file: FileOut | None = Field(description="The signed (and sealed) document.")
     metadata: dict[str, Any] = Field(description="Appendix VI metadata under the edXML names.")
     recipients: list[RecipientOut]
     versions: list[FileOut]
@@ -258,11 +259,13 @@ def _summary(doc: Document) -> DocumentSummaryOut:
     )
 
 
-def _detail(user: User, doc: Document) -> DocumentOut:
-    from django.urls import reverse
+def _file_url(doc: Document, kind: str, pk: int) -> str:
+    return f"/api/v1/documents/{doc.pk}/files/{kind}/{pk}"
 
+
+def _detail(user: User, doc: Document) -> DocumentOut:
     def file_url(kind: str, pk: int) -> str:
-        return reverse("documents:file", args=[doc.pk, kind, pk])
+        return _file_url(doc, kind, pk)
 
     return DocumentOut(
         **_summary(doc).dict(),
@@ -278,6 +281,11 @@ def _detail(user: User, doc: Document) -> DocumentOut:
         assigned_unit=doc.assigned_unit.code if doc.assigned_unit else None,
         assignee=doc.assignee.get_username() if doc.assignee else None,
         response_for=doc.response_for_id,
+        signed_file=(
+            FileOut(id=0, name=found[1], url=file_url("signed", 0))
+            if (found := document_file(doc, "signed", 0))
+            else None
+        ),
         metadata=doc.metadata(),
         recipients=[
             RecipientOut(
@@ -353,29 +361,27 @@ def list_documents(request: HttpRequest, query: Query[ListQuery]) -> DocumentLis
     match the start of a word)."""
     user = request_user(request)
     if query.box == "waiting":
-        documents = waiting_for(user)
+        page = list(waiting_for(user)[query.offset : query.offset + query.limit + 1])
+        items, has_more = page[: query.limit], len(page) > query.limit
     else:
         agency_id = None
         if query.agency:
             agency_id = _my_agency(user, query.agency).pk
-        documents = search_documents(
-            user,
-            DocumentFilter(
-                q=query.q,
-                direction=query.direction or "",
-                doc_type=query.doc_type or "",
-                status=query.status or "",
-                agency_id=agency_id,
-                date_from=query.date_from,
-                date_to=query.date_to,
-            ),
+        flt = DocumentFilter(
+            q=query.q,
+            direction=query.direction or "",
+            doc_type=query.doc_type or "",
+            status=query.status or "",
+            agency_id=agency_id,
+            date_from=query.date_from,
+            date_to=query.date_to,
         )
-    page = list(documents[query.offset : query.offset + query.limit + 1])
+        items, has_more = search_page(user, flt, query.offset, query.limit)
     return DocumentListOut(
-        items=[_summary(d) for d in page[: query.limit]],
+        items=[_summary(d) for d in items],
         offset=query.offset,
         limit=query.limit,
-        has_more=len(page) > query.limit,
+        has_more=has_more,
     )
 
 
@@ -526,15 +532,33 @@ def add_attachment(
     file: File[UploadedFile],
     description: Form[str] = "",
 ) -> Status[FileOut]:
-    from django.urls import reverse
-
     user = request_user(request)
     doc = access_document(user, document_id)
     attachment = actions.add_attachment(
         acting_user=user, document=doc, file=file, description=description
     )
-    url = reverse("documents:file", args=[doc.pk, "attachment", attachment.pk])
+    url = _file_url(doc, "attachment", attachment.pk)
     return Status(201, FileOut(id=attachment.pk, name=attachment.name, url=url))
+
+
+@router.get(
+    "/documents/{int:document_id}/files/{kind}/{int:file_id}",
+    summary="Download a file of a document",
+    openapi_extra={"responses": {"200": {"description": "The file.", "content": {"*/*": {}}}}},
+)
+def download_file(
+    request: HttpRequest,
+    document_id: int,
+    kind: Literal["version", "attachment", "signed"],
+    file_id: int,
+) -> FileResponse:
+    """A draft version, an attachment, or the signed document (``signed``, file id 0)."""
+    user = request_user(request)
+    found = document_file(access_document(user, document_id), kind, file_id)
+    if found is None:
+        raise NotFound()
+    file, name = found
+    return FileResponse(file.open("rb"), as_attachment=True, filename=name)
 
 
 def _stats_out(row: AgencyDocumentStats) -> AgencyStatsOut:

@@ -107,6 +107,25 @@ class DraftForm(forms.Form):
     def places(self) -> list[str]:
         return _places(self.cleaned_data.get("to_places", ""))
 
+    def draft_fields(self) -> dict[str, Any]:
+        """What create_draft and update_draft both take, from the cleaned data."""
+        data = self.cleaned_data
+        names = [
+            "doc_type",
+            "subject",
+            "content",
+            "priority",
+            "due_date",
+            "page_amount",
+            "issued_amount",
+            "file",
+        ]
+        return {
+            **{name: data[name] for name in names},
+            "recipients": self.recipients(),
+            "to_places": self.places(),
+        }
+
 
 class EditForm(DraftForm):
     note = forms.CharField(label=_("What changed"), required=False, max_length=500)
@@ -234,7 +253,12 @@ class IncomingForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     direction = forms.ChoiceField(
         label=_("Direction"), required=False, choices=[("", _("All")), *Direction.choices]
     )

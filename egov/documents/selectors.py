@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from egov.documents import search
@@ -78,6 +79,39 @@ def search_documents(user: User | Any, flt: DocumentFilter) -> QuerySet[Document
     return _with_list_relations(documents).order_by("-id")
 
 
+# How a text search over a million documents stays fast on PostgreSQL: see search_page.
+COMMON = 2000
+RECENT_WINDOW = 30_000
+
+
+def search_page(
+    user: User | Any, flt: DocumentFilter, offset: int, limit: int
+) -> tuple[list[Document], bool]:
+    """One page of ``search_documents`` (newest first) and whether more follow.
+
+    Over a million documents, the GIN index is fast for rare words and slow for common ones
+    (long posting lists, then every match sorted by id). So on PostgreSQL, when the statistics
+    say the words may match COMMON documents or more, the newest RECENT_WINDOW documents are
+    walked in id order without the index first: common words fill the page within a few rows.
+    Rare words, or a window that does not fill the page, go to the indexed query. Either way
+    the page is the same: the newest matches first.
+    """
+    documents = search_documents(user, flt)
+    end = offset + limit + 1
+    bound = search.most_matches(flt.q) if flt.q.strip() and search.is_postgresql() else 0.0
+    if bound >= COMMON:
+        top = Document.objects.aggregate(top=Max("id"))["top"] or 0
+        plain = search_documents(user, replace(flt, q=""))
+        recent = search.filter_matching(
+            plain.filter(id__gt=top - RECENT_WINDOW), flt.q, use_index=False
+        )
+        page = list(recent[offset:end])
+        if len(page) == end - offset:
+            return page[:limit], True
+    page = list(documents[offset:end])
+    return page[:limit], len(page) > limit
+
+
 def waiting_for(user: User | Any) -> QuerySet[Document]:
     """Documents on which the user has the next step."""
     leader = agency_ids_with_role(user, Role.LEADER)
@@ -132,6 +166,22 @@ def document_detail(pk: int) -> QuerySet[Document]:
             "replies",
         )
     )
+
+
+def document_file(doc: Document, kind: str, file_id: int) -> tuple[FieldFile, str] | None:
+    """A stored file of ``doc`` and its download name: a draft ``version``, an ``attachment``,
+    or the ``signed`` document (``file_id`` ignored)."""
+    if kind == "version":
+        version = doc.versions.filter(pk=file_id).first()
+        if version is not None and version.file:
+            return version.file, version.file_name or "van-ban.pdf"
+    elif kind == "attachment":
+        attachment = doc.attachments.filter(pk=file_id).first()
+        if attachment is not None:
+            return attachment.file, attachment.name
+    elif kind == "signed" and doc.signed_file:
+        return doc.signed_file, (doc.signed_file.name or "van-ban.pdf").rsplit("/", 1)[-1]
+    return None
 
 
 def register_documents(

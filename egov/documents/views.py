@@ -31,8 +31,9 @@ from egov.documents.forms import (
 from egov.documents.models import Direction, Document, RegisterKind
 from egov.documents.selectors import (
     DocumentFilter,
+    document_file,
     register_documents,
-    search_documents,
+    search_page,
     waiting_for,
 )
 from egov.documents.stats import ELECTRONIC_TARGET, document_stats, totals
@@ -115,8 +116,7 @@ def index(request: HttpRequest) -> HttpResponse:
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
-        page = list(search_documents(user, flt)[offset : offset + PAGE_SIZE + 1])
-        results, has_more = page[:PAGE_SIZE], len(page) > PAGE_SIZE
+        results, has_more = search_page(user, flt, offset, PAGE_SIZE)
     query = request.GET.copy()
     query["offset"] = str(offset + PAGE_SIZE)
     return render(
@@ -150,20 +150,11 @@ def create(request: HttpRequest) -> HttpResponse:
             doc = actions.create_draft(
                 acting_user=user,
                 agency=data["agency"],
-                doc_type=data["doc_type"],
-                subject=data["subject"],
-                content=data["content"],
                 drafting_unit=data["drafting_unit"],
-                priority=data["priority"],
-                due_date=data["due_date"],
-                recipients=form.recipients(),
-                to_places=form.places(),
-                page_amount=data["page_amount"],
-                issued_amount=data["issued_amount"],
                 response_for=reply_to
                 if reply_to and reply_to.agency_id == data["agency"].pk
                 else None,
-                file=data["file"],
+                **form.draft_fields(),
             )
         except Problem as problem:
             _show_problem(request, problem, form)
@@ -208,19 +199,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             actions.update_draft(
-                acting_user=user,
-                document=doc,
-                doc_type=data["doc_type"],
-                subject=data["subject"],
-                content=data["content"],
-                priority=data["priority"],
-                due_date=data["due_date"],
-                recipients=form.recipients(),
-                to_places=form.places(),
-                page_amount=data["page_amount"],
-                issued_amount=data["issued_amount"],
-                file=data["file"],
-                note=data["note"],
+                acting_user=user, document=doc, note=data["note"], **form.draft_fields()
             )
         except Problem as problem:
             _show_problem(request, problem, form)
@@ -325,21 +304,10 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 def download(request: HttpRequest, pk: int, kind: str, file_id: int) -> FileResponse:
     user = request_user(request)
-    doc = _document(user, pk)
-    if kind == "version":
-        version = doc.versions.filter(pk=file_id).first()
-        if version is None or not version.file:
-            raise Http404
-        file, name = version.file, version.file_name or "van-ban.pdf"
-    elif kind == "attachment":
-        attachment = doc.attachments.filter(pk=file_id).first()
-        if attachment is None:
-            raise Http404
-        file, name = attachment.file, attachment.name
-    elif kind == "signed" and doc.signed_file:
-        file, name = doc.signed_file, (doc.signed_file.name or "").rsplit("/", 1)[-1]
-    else:
+    found = document_file(_document(user, pk), kind, file_id)
+    if found is None:
         raise Http404
+    file, name = found
     return FileResponse(file.open("rb"), as_attachment=True, filename=name)
 
 

@@ -71,12 +71,16 @@ def test_a_document_shows_its_metadata_and_the_callers_steps(world, api) -> None
         ("get", "{docs}/{pk}"),
         ("post", "{docs}/{pk}/actions/submit"),
         ("post", "{docs}/{pk}/attachments"),
+        ("get", "{docs}/{pk}/files/version/{version}"),
     ],
 )
 def test_every_document_endpoint_answers_404_to_another_agency(world, api, method, path) -> None:  # type: ignore[no-untyped-def]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    doc = draft(world)
+    from egov.documents.tests.factories import pdf_file
+
+    doc = draft(world, file=pdf_file())
+    version = doc.versions.get().pk
     api.login(world.outsider)
 
     def call(url: str):  # type: ignore[no-untyped-def]
@@ -87,8 +91,8 @@ def test_every_document_endpoint_answers_404_to_another_agency(world, api, metho
             return api.client.post(url, {"file": upload})
         return api.post(url, {})
 
-    response = call(path.format(docs=DOCS, pk=doc.pk))
-    response_missing = call(path.format(docs=DOCS, pk=doc.pk + 1000))
+    response = call(path.format(docs=DOCS, pk=doc.pk, version=version))
+    response_missing = call(path.format(docs=DOCS, pk=doc.pk + 1000, version=version))
     assert _problem(response, 404) == _problem(response_missing, 404)
     doc.refresh_from_db()
     assert doc.status == Status.DRAFT
@@ -238,6 +242,21 @@ def test_attaching_a_file(world, client) -> None:  # type: ignore[no-untyped-def
     assert body["name"] == "phu-luc.pdf"
     download = client.get(body["url"])
     assert b"".join(download.streaming_content) == b"%PDF-1.4 phu luc"
+    assert client.get(f"{DOCS}/{doc.pk}/files/attachment/999999").status_code == 404
+
+
+def test_integrators_download_the_signed_document_with_a_token(world, client) -> None:  # type: ignore[no-untyped-def]
+    from egov.accounts.actions import issue_api_token
+    from egov.documents.tests.factories import pdf_file
+
+    doc = outgoing_in(world, Status.ISSUED, file=pdf_file())
+    _token, secret = issue_api_token(acting_user=None, user=world.specialist, name="tích hợp")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    body = client.get(f"{DOCS}/{doc.pk}", **auth).json()
+    assert body["signed_file"]["url"] == f"{DOCS}/{doc.pk}/files/signed/0"
+    response = client.get(body["signed_file"]["url"], **auth)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
 def test_registers_export_as_pdf_and_xlsx(world, api) -> None:  # type: ignore[no-untyped-def]

@@ -47,6 +47,7 @@ METADATA = {
     "DueDate": "2026-03-20",
     "ToPlaces": ["Sở Xây dựng tỉnh Tiền Giang", "Lưu: VT"],
     "TraceHeaderList": [{"OrganId": "000.00.00.H30", "Timestamp": "2026-03-04T09:00:00+07:00"}],
+    "FileCode": {"OrganId": "000.00.00.H30", "FileCatalog": "2026", "FileNotation": "03-VP"},
 }
 
 
@@ -112,6 +113,11 @@ def test_a_package_from_the_exchange_is_registered_once(world) -> None:  # type:
     assert [h["OrganId"] for h in doc.trace_header_list] == ["000.00.00.H30", "000.00.09.H58"]
     assert doc.attachments.get().name == "qd15.pdf"
     assert doc.metadata()["ArrivalNumber"] == 1
+    assert doc.metadata()["FileCode"] == {
+        "OrganId": "000.00.00.H30",
+        "FileCatalog": 2026,
+        "FileNotation": "03-VP",
+    }
     events = AuditEvent.objects.count()
     again, created_again = actions.register_incoming_from_exchange(
         recipient_organ_id=world.construction.organ_code, metadata=METADATA
@@ -130,12 +136,18 @@ def test_a_package_without_document_id_gets_one_from_its_parts(world) -> None:  
 
 
 def test_a_malformed_package_names_the_edxml_fields(world) -> None:  # type: ignore[no-untyped-def]
-    metadata = {**METADATA, "Subject": "", "IssuedDate": "04.03.2026", "Priority": 9}
+    metadata = {
+        **METADATA,
+        "Subject": "",
+        "IssuedDate": "04.03.2026",
+        "Priority": 9,
+        "FileCode": {"OrganId": "000.00.00.H30", "FileCatalog": "năm nay"},
+    }
     with pytest.raises(InvalidInput) as caught:
         actions.register_incoming_from_exchange(
             recipient_organ_id=world.construction.organ_code, metadata=metadata
         )
-    assert set(caught.value.errors) == {"Subject", "IssuedDate", "Priority"}
+    assert set(caught.value.errors) == {"Subject", "IssuedDate", "Priority", "FileCode/FileCatalog"}
     assert not Document.objects.exists()
 
 

@@ -147,3 +147,37 @@ def test_sqlite_keeps_the_fts_table_in_step(world, library) -> None:  # type: ig
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM documents_search WHERE rowid = %s", [doc.pk])
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("query", ["ke hoach", "xay dung", "giai ngan", "so xay", "quy"])
+@pytest.mark.parametrize(("offset", "limit"), [(0, 1), (0, 2), (1, 1), (0, 10)])
+def test_a_page_of_results_is_the_same_slice_whichever_way_it_is_found(  # type: ignore[no-untyped-def]
+    world, library, query, offset, limit, monkeypatch
+) -> None:
+    from egov.documents import selectors
+
+    flt = DocumentFilter(q=query)
+    expected = list(search_documents(world.specialist, flt))
+    for window in (1, 2, 1000):  # a window too small to fill the page, and one large enough
+        monkeypatch.setattr(selectors, "RECENT_WINDOW", window)
+        page, has_more = selectors.search_page(world.specialist, flt, offset, limit)
+        assert page == expected[offset : offset + limit]
+        assert has_more == (len(expected) > offset + limit)
+
+
+def test_the_statistics_bound_the_matches_of_common_words(world, library) -> None:  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    import math
+
+    search.forget_word_shares()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE documents_document")
+    try:
+        for query in ["ke hoach", "so xay dung", "trat tu", "giai ngan"]:
+            bound = search.most_matches(query)
+            assert bound != math.inf
+            actual = search.filter_matching(Document.objects.all(), query).count()
+            assert bound >= actual
+    finally:
+        search.forget_word_shares()

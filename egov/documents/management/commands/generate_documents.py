@@ -106,7 +106,10 @@ class Command(BaseCommand):
             raise CommandError("No agencies: run load_demo first.")
         first, _dash, last = options["years"].partition("-")
         years = list(range(int(first), int(last or first) + 1))
-        generator = _Generator(agencies, years, random.Random(options["seed"]))  # noqa: S311
+        existing = Document.objects.count()
+        # A second run goes on from where the first stopped (new serials, other random draws).
+        rng = random.Random(options["seed"] + existing)  # noqa: S311
+        generator = _Generator(agencies, years, rng, start=existing)
         postgres = connection.vendor == "postgresql"
         rebuild = postgres and count >= 50000
         progress = tqdm(total=count, unit="doc", disable=options["no_progress"])
@@ -136,7 +139,10 @@ class Command(BaseCommand):
                         "CREATE INDEX IF NOT EXISTS document_search_gin "
                         "ON documents_document USING gin (search_vector)"
                     )
-                    cursor.execute("ANALYZE documents_document")
+        if postgres:
+            # Fresh statistics, so the planner knows how common each searched word is.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE documents_document")
         self.stdout.write(f"generated {count} documents")
 
 
@@ -158,13 +164,15 @@ def _copy(documents: list[Document]) -> None:
 
 
 class _Generator:
-    def __init__(self, agencies: list[Agency], years: list[int], rng: random.Random) -> None:
+    def __init__(
+        self, agencies: list[Agency], years: list[int], rng: random.Random, start: int = 0
+    ) -> None:
         self.agencies = agencies
         self.years = years
         self.rng = rng
         self.registers: dict[tuple[int, int, str], Register] = {}
         self.dirty: set[tuple[int, int, str]] = set()
-        self.serial = 0
+        self.serial = start
         self.units: dict[int, list[Any]] = defaultdict(list)
         for agency in agencies:
             self.units[agency.pk] = list(agency.units.all())
