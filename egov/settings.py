@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "egov.signatures",
     "egov.procedures",
     "egov.dossiers",
+    "egov.exchange",  # before documents: its demo adds the peer the documents demo sends to
     "egov.documents",
     "egov.demo",
 ]
@@ -338,3 +339,21 @@ _document_signer = env_str("EGOV_DOCUMENT_SIGNER", "egov.signatures.adapters.doc
 EGOV_DOCUMENT_SIGNER = "" if _document_signer.lower() == "none" else _document_signer
 EGOV_DOCUMENT_HANDLING_DAYS = env_int("EGOV_DOCUMENT_HANDLING_DAYS", 10)
 EGOV_DOCUMENT_REMINDER_DAYS = env_int("EGOV_DOCUMENT_REMINDER_DAYS", 2)
+
+# edXML exchange (egov.exchange, docs/apps/exchange.md) -----------------------------------------
+# Where the agency's signing key comes from; the signatures app plugs its PKCS#11 keys in here.
+EXCHANGE_KEY_PROVIDER = env_str("EXCHANGE_KEY_PROVIDER", "egov.exchange.signing.FileKeyProvider")
+EXCHANGE_SIGNING_KEY_FILE = env_str("EXCHANGE_SIGNING_KEY_FILE")
+EXCHANGE_SIGNING_CERT_FILE = env_str("EXCHANGE_SIGNING_CERT_FILE")
+# What registers received documents and hears of statuses (egov/exchange/integration.py).
+EXCHANGE_DOCUMENTS_HANDLER = env_str(
+    "EXCHANGE_DOCUMENTS_HANDLER", "egov.exchange.documents.DocumentsHandler"
+)
+EXCHANGE_MAX_PACKAGE_BYTES = env_int("EXCHANGE_MAX_PACKAGE_BYTES", 10 * 1024 * 1024)
+# Retries: base·2^(n−1) seconds, at most the cap, spread by jitter; give up after MAX_ATTEMPTS.
+EXCHANGE_RETRY_BASE_SECONDS = float(env_str("EXCHANGE_RETRY_BASE_SECONDS", "10"))
+EXCHANGE_RETRY_CAP_SECONDS = float(env_str("EXCHANGE_RETRY_CAP_SECONDS", "3600"))
+EXCHANGE_MAX_ATTEMPTS = env_int("EXCHANGE_MAX_ATTEMPTS", 30)
+EXCHANGE_HTTP_TIMEOUT = env_int("EXCHANGE_HTTP_TIMEOUT", 30)
+EXCHANGE_DELIVERY_CONCURRENCY = env_int("EXCHANGE_DELIVERY_CONCURRENCY", 8)
+EXCHANGE_SWEEP_SECONDS = env_int("EXCHANGE_SWEEP_SECONDS", 15)

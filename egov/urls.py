@@ -64,6 +64,7 @@ urlpatterns = [
     path("signatures/", include("egov.signatures.urls")),
     path("dossiers/", include("egov.dossiers.urls")),
     path("documents/", include("egov.documents.urls")),
+    path("exchange/", include("egov.exchange.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", (_public(api_urls), api_app_name, api_namespace)),
 ]
