@@ -268,6 +268,8 @@ LOGGING = {
 EGOV_PROVINCE_ORGAN_CODE = env_str("EGOV_PROVINCE_ORGAN_CODE", "000.00.00.H58")
 # Dossiers received after this local time count from the next working day (Decree 61/2018).
 EGOV_RECEIPT_CUTOFF = env_str("EGOV_RECEIPT_CUTOFF", "15:00")
+# Parallel audit chains: more chains, less waiting between unrelated actions (see audit/models).
+AUDIT_CHAINS = env_int("AUDIT_CHAINS", 16)
 
 # Notifications (egov/notifications, docs/apps/notifications.md) ------------------------------
 # The SMS brandname gateway; `make run` starts a local stand-in on port 8791.

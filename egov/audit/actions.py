@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from egov.audit.chain import GENESIS, canonical, event_hash
+from egov.audit.chain import GENESIS, canonical, chain_for, event_hash
 from egov.audit.context import client_ip_var
 from egov.audit.models import AuditChainHead, AuditEvent
 from egov.lib.actions import action, note_audit_event
@@ -15,6 +15,18 @@ from egov.lib.actions import action, note_audit_event
 if TYPE_CHECKING:
     from egov.accounts.models import User
     from egov.org.models import Agency
+
+
+def _next_seq() -> int:
+    """The global recording order. PostgreSQL hands it out from a sequence without any lock;
+    SQLite runs one writing transaction at a time, so the maximum plus one is safe there."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval('audit_event_seq')")
+        else:
+            cursor.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_auditevent")
+        (value,) = cursor.fetchone()
+    return int(value)
 
 
 def record_event(
@@ -34,13 +46,17 @@ def record_event(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
+    chain = chain_for(object_type, str(object_id))
     AuditChainHead.objects.bulk_create(
-        [AuditChainHead(pk=1, seq=0, hash=GENESIS)], ignore_conflicts=True
+        [AuditChainHead(chain=chain, seq=0, hash=GENESIS)], ignore_conflicts=True
     )
-    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    head = AuditChainHead.objects.select_for_update().get(chain=chain)
     is_user = actor is not None and actor.is_authenticated
     event = AuditEvent(
-        seq=head.seq + 1,
+        seq=_next_seq(),
+        chain=chain,
+        chain_seq=head.seq + 1,
+        hash_version=2,
         created_at=timezone.now(),
         actor=actor if is_user else None,
         actor_label=actor.get_username() if is_user and actor is not None else "",
@@ -55,7 +71,7 @@ def record_event(
     )
     event.hash = event_hash(event)
     event.save(force_insert=True)
-    head.seq = event.seq
+    head.seq = event.chain_seq
     head.hash = event.hash
     head.save(update_fields=["seq", "hash"])
     note_audit_event()

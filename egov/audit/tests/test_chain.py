@@ -12,7 +12,8 @@ from egov.audit.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-def _append(n: int, actor=None) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
+def _append(n: int, actor=None, object_id: str = "1") -> list[AuditEvent]:  # type: ignore[no-untyped-def]
+    """``n`` events of one object, hence of one chain."""
     events = []
     for i in range(n):
         with transaction.atomic():
@@ -21,7 +22,7 @@ def _append(n: int, actor=None) -> list[AuditEvent]:  # type: ignore[no-untyped-
                     actor=actor,
                     verb="test.thing",
                     object_type="test.thing",
-                    object_id=i,
+                    object_id=object_id,
                     before={"n": i},
                     after={"n": i + 1, "name": "Nguyễn Văn An", "amount": 1.5},
                 )
@@ -42,10 +43,19 @@ def _force(sql: str, params: list[object]) -> None:
 def test_events_chain_each_to_the_one_before() -> None:
     start = AuditEvent.objects.count()
     events = _append(3)
-    assert [e.seq for e in events] == [start + 1, start + 2, start + 3]
+    assert len({e.chain for e in events}) == 1
+    first = events[0].chain_seq
+    assert [e.chain_seq for e in events] == [first, first + 1, first + 2]
+    assert events[0].seq < events[1].seq < events[2].seq
     assert events[1].prev_hash == events[0].hash
     assert events[2].prev_hash == events[1].hash
     assert verify_chain() == (start + 3, None)
+
+
+def test_events_of_different_objects_spread_over_chains() -> None:
+    events = [_append(1, object_id=str(i))[0] for i in range(40)]
+    assert len({e.chain for e in events}) > 4
+    assert verify_chain()[1] is None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -59,9 +69,11 @@ def test_an_altered_event_breaks_the_chain_at_that_event() -> None:
     _force("UPDATE audit_auditevent SET after = %s WHERE seq = %s", ['{"n": 99}', events[2].seq])
     checked, broken = verify_chain()
     assert broken is not None
-    assert broken.seq == events[2].seq
+    assert (broken.chain, broken.seq) == (events[2].chain, events[2].chain_seq)
     assert "content" in broken.reason
-    with pytest.raises(CommandError, match=f"#{events[2].seq}"):
+    with pytest.raises(
+        CommandError, match=f"chain {events[2].chain}, event #{events[2].chain_seq}"
+    ):
         call_command("verify_audit")
 
 
@@ -70,7 +82,7 @@ def test_a_deleted_event_breaks_the_chain() -> None:
     _force("DELETE FROM audit_auditevent WHERE seq = %s", [events[1].seq])
     _checked, broken = verify_chain()
     assert broken is not None
-    assert broken.seq == events[1].seq
+    assert (broken.chain, broken.seq) == (events[1].chain, events[1].chain_seq)
     assert "missing" in broken.reason
 
 

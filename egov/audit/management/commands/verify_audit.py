@@ -12,7 +12,6 @@ class Command(BaseCommand):
         checked, broken = verify_chain()
         if broken is not None:
             raise CommandError(
-                f"Audit chain broken at event #{broken.seq}: {broken.reason} "
-                f"({checked} events verified before it)."
+                f"Audit chain broken at {broken} ({checked} events verified before it)."
             )
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {checked} events verified."))
