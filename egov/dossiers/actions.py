@@ -336,28 +336,47 @@ def _finish_step(step: DossierStep, user: User | None, ctx: _Context, note: str 
         step.note = note
 
 
+_STEP_FIELDS = [
+    "status",
+    "received_at",
+    "due_at",
+    "due_on",
+    "completed_at",
+    "completed_by",
+    "timeliness",
+    "note",
+    "assignee",
+    "unit",
+    "near_warned_at",
+    "over_warned_at",
+]
+_STEP_COLUMNS = [
+    name + "_id" if name in ("completed_by", "assignee", "unit") else name for name in _STEP_FIELDS
+]
+
+
+def _step_state(step: DossierStep) -> tuple[Any, ...]:
+    return tuple(getattr(step, column) for column in _STEP_COLUMNS)
+
+
+def _remember(steps: Iterable[DossierStep]) -> None:
+    """Note the stored state of the steps, so that saving writes only the ones that changed."""
+    for step in steps:
+        step._egov_stored = _step_state(step)  # type: ignore[attr-defined]
+
+
 def _save_steps(steps: Iterable[DossierStep]) -> None:
-    DossierStep.objects.bulk_update(
-        list(steps),
-        [
-            "status",
-            "received_at",
-            "due_at",
-            "due_on",
-            "completed_at",
-            "completed_by",
-            "timeliness",
-            "note",
-            "assignee",
-            "unit",
-            "near_warned_at",
-            "over_warned_at",
-        ],
-    )
+    # One small UPDATE per changed step: a transition touches two or three of them, and a
+    # bulk UPDATE of every step with CASE expressions cost more than the rest of the action.
+    for step in steps:
+        state = _step_state(step)
+        if getattr(step, "_egov_stored", None) != state:
+            step.save(update_fields=_STEP_FIELDS)
+            step._egov_stored = state  # type: ignore[attr-defined]
 
 
 def _plan_steps(dossier: Dossier) -> list[DossierStep]:
-    """The dossier's steps from the procedure's template (all pending)."""
+    """The dossier's steps from the procedure's template (all pending, not saved yet)."""
     procedure = Procedure.objects.prefetch_related("steps__agency").get(pk=dossier.procedure_id)
     receiving = dossier.receiving_agency
     groups = workflow_of(procedure)
@@ -403,7 +422,7 @@ def _plan_steps(dossier: Dossier) -> list[DossierStep]:
                 budget_days=Decimal(dossier.processing_days),
             )
         )
-    return DossierStep.objects.bulk_create(steps)
+    return steps
 
 
 def _groups(steps: Iterable[DossierStep]) -> dict[int, list[DossierStep]]:
@@ -489,6 +508,7 @@ def _pick_step(candidates: list[DossierStep], step_id: int | None, what: str) ->
 
 def _fresh_steps(dossier: Dossier) -> list[DossierStep]:
     steps = list(DossierStep.objects.filter(dossier=dossier).select_related("agency", "unit"))
+    _remember(steps)
     consultations = list(Consultation.objects.filter(dossier=dossier))
     # Let permission rules see exactly these objects.
     cache = getattr(dossier, "_prefetched_objects_cache", {})
@@ -897,7 +917,8 @@ def accept_dossier(*, acting_user: User | None, dossier: Dossier | str, note: st
             _open_step(step, ctx)
             _finish_step(step, acting_user, ctx)
     _advance(dossier, steps, ctx)
-    _save_steps(steps)
+    # Planned, received and opened in memory: written once, with their final state.
+    _remember(DossierStep.objects.bulk_create(steps))
     event = _transition(
         dossier, Action.ACCEPT, Status.IN_PROCESSING, user=acting_user, ctx=ctx, note=note
     )
