@@ -12,7 +12,7 @@ from django.test import Client
 from egov.testing.browser import browser, page  # noqa: F401 (fixtures)
 from egov.testing.world import World, build_world
 
-pytest_plugins = ["egov.testing.action_coverage"]
+pytest_plugins = ["egov.testing.action_coverage", "egov.testing.standins"]
 
 CALENDAR_YEARS = range(2024, 2029)
 

@@ -60,6 +60,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("dossiers/", include("egov.dossiers.urls")),
+    path("notifications/", include("egov.notifications.urls")),
+    path("payments/", include("egov.payments.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", (_public(api_urls), api_app_name, api_namespace)),
 ]

@@ -3,14 +3,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
+# Local stand-ins for the SMS gateway (:8011) and VNPay (:8010) that the DEBUG settings use.
+STANDINS=()
+if [ "${DEBUG:-0}" = "1" ] && [ "${EGOV_STANDINS:-1}" = "1" ]; then
+  .venv/bin/python -m egov.notifications.standin.sms_gateway --port 8011 --auto-report delivered &
+  STANDINS+=($!)
+  .venv/bin/python -m egov.payments.standin.vnpay_gateway --port 8010 \
+    --ipn-url "http://127.0.0.1:${PORT}/api/v1/payments/vnpay/ipn" &
+  STANDINS+=($!)
+fi
 .venv/bin/python manage.py run_worker &
 WORKER=$!
 .venv/bin/gunicorn egov.wsgi --bind "127.0.0.1:${PORT}" --workers "${WEB_WORKERS:-2}" --threads 4 \
   --access-logfile - --error-logfile - &
 WEB=$!
-trap 'kill $WEB $WORKER 2>/dev/null; wait' INT TERM EXIT
+trap 'kill $WEB $WORKER "${STANDINS[@]}" 2>/dev/null; wait' INT TERM EXIT
 sleep 2
 echo
 echo "egov is running at http://127.0.0.1:${PORT}/  (API docs: http://127.0.0.1:${PORT}/api/v1/docs)"
+if [ ${#STANDINS[@]} -gt 0 ]; then
+  echo "Stand-ins: VNPay gateway http://127.0.0.1:8010/_standin/transactions, SMS gateway http://127.0.0.1:8011/_standin/messages"
+fi
 echo "Log in with the demo accounts listed above. Press Ctrl+C to stop."
 wait -n $WEB $WORKER

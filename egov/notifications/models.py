@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from egov.notifications.events import Channel
 
 
 class Notification(models.Model):
@@ -34,3 +38,147 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.title}"
+
+
+class NotificationTemplate(models.Model):
+    """An administrator's text for one event, channel and language; overrides the code default."""
+
+    event = models.CharField(_("event"), max_length=100)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    subject = models.CharField(
+        _("subject or title"),
+        max_length=255,
+        blank=True,
+        help_text=_("E-mail subject or in-app title; not used for SMS."),
+    )
+    body = models.TextField(
+        _("text"), help_text=_("Placeholders are written {{ name }}; see the example below.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification template")
+        verbose_name_plural = _("notification templates")
+        ordering = ["event", "channel", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "channel", "language"], name="notification_template_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} / {self.channel} / {self.language}"
+
+
+class NotificationPreference(models.Model):
+    """How a person wants to be told: language and the channels for each kind of event.
+
+    ``channels`` maps an event kind to the optional channels chosen for it (``["email",
+    "sms"]``); a kind that is missing uses each event's default channels.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="vi"
+    )
+    channels = models.JSONField(_("channels per kind of event"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class DeliveryStatus(models.TextChoices):
+    CREATED = "created", _("Created")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent, awaiting delivery report")
+    DELIVERED = "delivered", _("Delivered")
+    TEMPORARY_FAILURE = "temporary_failure", _("Temporary failure, will retry")
+    PERMANENT_FAILURE = "permanent_failure", _("Permanent failure")
+
+
+class OutboxMessage(models.Model):
+    """One e-mail or SMS to deliver, with its delivery status; retried until it is settled."""
+
+    uuid = models.UUIDField(_("message ID"), default=uuid.uuid4, unique=True, editable=False)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    event = models.CharField(_("event"), max_length=100)
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliveries",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    address = models.CharField(_("address"), max_length=254)
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.CREATED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    expires_at = models.DateTimeField(
+        _("expires"), null=True, blank=True, help_text=_("Not sent after this time.")
+    )
+    provider_message_id = models.CharField(_("provider's message ID"), max_length=200, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            models.Index(fields=["channel", "provider_message_id"], name="outbox_provider_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.address} ({self.get_status_display()})"
+
+
+class OutboxTransition(models.Model):
+    """History of an outgoing message: every status change with its reason."""
+
+    message = models.ForeignKey(
+        OutboxMessage,
+        verbose_name=_("message"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=DeliveryStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=DeliveryStatus.choices)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("delivery history entry")
+        verbose_name_plural = _("delivery history")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
