@@ -59,6 +59,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/", include("egov.accounts.urls")),
     path("dossiers/", include("egov.dossiers.urls")),
     path("notifications/", include("egov.notifications.urls")),
     path("payments/", include("egov.payments.urls")),

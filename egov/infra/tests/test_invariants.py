@@ -21,6 +21,11 @@ PUBLIC_PAGES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # accounts: registration and password reset by one-time code
+    "register",
+    "register_verify",
+    "password_code",
+    "password_code_verify",
 }
 
 
