@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "egov.procedures",
     "egov.dossiers",
     "egov.payments",
+    "egov.docstore",
+    "egov.portal",
     "egov.demo",
 ]
 

@@ -63,6 +63,8 @@ urlpatterns = [
     path("dossiers/", include("egov.dossiers.urls")),
     path("notifications/", include("egov.notifications.urls")),
     path("payments/", include("egov.payments.urls")),
+    path("my/documents/", include("egov.docstore.urls")),
+    path("", include("egov.portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", (_public(api_urls), api_app_name, api_namespace)),
 ]

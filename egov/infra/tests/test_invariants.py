@@ -26,6 +26,12 @@ PUBLIC_PAGES = {
     "register_verify",
     "password_code",
     "password_code_verify",
+    # portal: the service finder and the procedure pages (levels 1 and 2)
+    "services",
+    "service",
+    "service_form_pdf",
+    "service_template",
+    "life_event",
 }
 
 
