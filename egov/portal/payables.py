@@ -6,6 +6,7 @@ as the procedure's online setting says. The receipt lands in the payer's documen
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -34,13 +35,14 @@ _ACCEPTED = {
 
 def _application(ref: str) -> Application | None:
     try:
-        return (
-            Application.objects.select_related("procedure", "procedure__agency", "dossier")
-            .filter(public_id=ref)
-            .first()
-        )
-    except ValueError:  # not a UUID
+        public_id = uuid.UUID(str(ref))
+    except ValueError:
         return None
+    return (
+        Application.objects.select_related("procedure", "procedure__agency", "dossier")
+        .filter(public_id=public_id)
+        .first()
+    )
 
 
 class ApplicationFees(PayableType):

@@ -104,3 +104,25 @@ def test_the_api_lists_adds_and_removes_members_and_hides_other_businesses(
     assert api.get("/api/v1/accounts/businesses").json() == []
     outsider = api.post(f"/api/v1/accounts/businesses/{TAX_CODE}/members", {"identifier": "an"})
     assert outsider.status_code == 404
+
+
+def test_the_owner_edits_the_business_but_not_its_tax_code(client, world, business) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.citizen)
+    response = client.post(
+        "/accounts/business/",
+        {
+            "form": "business",
+            "tax_code": "0100109106",
+            "name": "Công ty TNHH Mỹ Tho Xanh Sạch",
+            "legal_representative": "Nguyễn Văn An",
+            "office_street": "45 Nguyễn Trãi",
+        },
+    )
+    assert response.status_code == 302
+    business.refresh_from_db()
+    assert business.name == "Công ty TNHH Mỹ Tho Xanh Sạch"
+    assert business.address == "45 Nguyễn Trãi"
+    assert business.tax_code == TAX_CODE
+    empty = client.post("/accounts/business/", {"form": "business", "name": ""})
+    assert empty.status_code == 422
+    assert 'id="id_name_error"' in empty.content.decode()

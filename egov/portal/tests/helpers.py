@@ -47,3 +47,37 @@ def run_ready_tasks(path: str = "egov.portal.") -> int:
         result.delete()
         ran += 1
     return ran
+
+
+def submit_online(world: Any, procedure: Any, user: Any = None) -> Any:
+    """A citizen's online application of ``procedure``, submitted through the actions."""
+    from egov.portal import actions
+
+    user = user or world.citizen
+    application = actions.start_application(acting_user=user, procedure=procedure)
+    actions.save_application(
+        acting_user=user,
+        application=application,
+        answers={**application.form_data, **GOOD_ANSWERS},
+        return_method="online",
+        uploads={"field:design": [pdf()]},
+    )
+    return actions.submit_application(acting_user=user, application=application)
+
+
+def bring_to_result_ready(world: Any, dossier: Any) -> Any:
+    """The desk accepts, the specialist, the director and the văn thư do their steps."""
+    from egov.dossiers import actions
+    from egov.dossiers.models import Dossier
+
+    actions.accept_dossier(acting_user=world.clerk, dossier=dossier.code)
+    actions.complete_step(acting_user=world.specialist, dossier=dossier.code)
+    actions.approve_dossier(acting_user=world.leader, dossier=dossier.code)
+    actions.complete_step(acting_user=world.document_clerk, dossier=dossier.code)
+    actions.record_result(
+        acting_user=world.specialist,
+        dossier=dossier.code,
+        summary="Giấy phép xây dựng số 12/GPXD",
+        number="12/GPXD",
+    )
+    return Dossier.objects.get(pk=dossier.pk)
