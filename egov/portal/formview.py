@@ -79,15 +79,24 @@ class FieldView:
         return _INPUT_TYPES.get(self.type, "text")
 
 
-def _condition_text(plan: Plan, condition: Mapping[str, Any]) -> str:
+def _condition_text(plan: Plan, condition: Mapping[str, Any], *, shown: bool = True) -> str:
+    """When a conditional field applies (``shown``) or becomes required, in words."""
     other = next((f for f in plan.fields if f["name"] == condition["field"]), None)
     label = localized(other, "label") if other else condition["field"]
     if "filled" in condition:
-        return (
-            _("Only when “%(field)s” is filled in.")
-            if condition["filled"]
-            else _("Only when “%(field)s” is left empty.")
-        ) % {"field": label}
+        if shown:
+            text = (
+                _("Only when “%(field)s” is filled in.")
+                if condition["filled"]
+                else _("Only when “%(field)s” is left empty.")
+            )
+        else:
+            text = (
+                _("Required when “%(field)s” is filled in.")
+                if condition["filled"]
+                else _("Required when “%(field)s” is left empty.")
+            )
+        return text % {"field": label}
     wanted = [condition["equals"]] if "equals" in condition else list(condition["in"])
     names = []
     for value in wanted:
@@ -98,7 +107,12 @@ def _condition_text(plan: Plan, condition: Mapping[str, Any]) -> str:
         else:
             found = next((c for c in (other or {}).get("choices", []) if c["value"] == value), None)
             names.append(localized(found, "label") if found else str(value))
-    return _("Only when “%(field)s” is: %(values)s.") % {"field": label, "values": ", ".join(names)}
+    text = (
+        _("Only when “%(field)s” is: %(values)s.")
+        if shown
+        else _("Required when “%(field)s” is: %(values)s.")
+    )
+    return text % {"field": label, "values": ", ".join(names)}
 
 
 def field_views(
@@ -121,7 +135,9 @@ def field_views(
             required=bool(spec.get("required")),
             conditional="show_if" in spec,
             condition_json=json.dumps(spec["show_if"]) if "show_if" in spec else "",
-            condition_text=_condition_text(plan, condition) if condition else "",
+            condition_text=(
+                _condition_text(plan, condition, shown="show_if" in spec) if condition else ""
+            ),
             multiple=bool(spec.get("multiple")),
             multiline=bool(spec.get("multiline")),
         )
