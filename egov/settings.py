@@ -47,9 +47,9 @@ INSTALLED_APPS = [
     "egov.accounts",
     "egov.workdays",
     "egov.notifications",
+    "egov.payments",
     "egov.procedures",
     "egov.dossiers",
-    "egov.payments",
     "egov.docstore",
     "egov.portal",
     "egov.demo",
@@ -271,12 +271,10 @@ LOGGING = {
 EGOV_PROVINCE_ORGAN_CODE = env_str("EGOV_PROVINCE_ORGAN_CODE", "000.00.00.H58")
 # Dossiers received after this local time count from the next working day (Decree 61/2018).
 EGOV_RECEIPT_CUTOFF = env_str("EGOV_RECEIPT_CUTOFF", "15:00")
-# Largest scan accepted with a dossier, in MB.
-EGOV_DOSSIER_MAX_FILE_MB = env_int("EGOV_DOSSIER_MAX_FILE_MB", 10)
 
 # Notifications (egov/notifications, docs/apps/notifications.md) ------------------------------
-# The SMS brandname gateway; `make run` starts a local stand-in on port 8011.
-SMS_PROVIDER_URL = env_str("SMS_PROVIDER_URL", "http://127.0.0.1:8011" if DEBUG else "")
+# The SMS brandname gateway; `make run` starts a local stand-in on port 8791.
+SMS_PROVIDER_URL = env_str("SMS_PROVIDER_URL", "http://127.0.0.1:8791" if DEBUG else "")
 SMS_API_KEY = env_str("SMS_API_KEY", "dev-sms-key" if DEBUG else "")
 SMS_BRANDNAME = env_str("SMS_BRANDNAME", "UBND TGIANG")
 SMS_CALLBACK_SECRET = env_str("SMS_CALLBACK_SECRET", "dev-sms-callback-secret" if DEBUG else "")
@@ -289,15 +287,15 @@ NOTIFICATIONS_RATE_WINDOW = env_int("NOTIFICATIONS_RATE_WINDOW", 3600)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
 
 # Payments (egov/payments, docs/apps/payments.md) ----------------------------------------------
-# The VNPay merchant account; `make run` starts a local stand-in gateway on port 8010. Without
+# The VNPay merchant account; `make run` starts a local stand-in gateway on port 8790. Without
 # these settings online payment is switched off.
 VNPAY_TMN_CODE = env_str("VNPAY_TMN_CODE", "EGOVDEMO" if DEBUG else "")
 VNPAY_HASH_SECRET = env_str("VNPAY_HASH_SECRET", "dev-vnpay-hash-secret" if DEBUG else "")
 VNPAY_PAYMENT_URL = env_str(
-    "VNPAY_PAYMENT_URL", "http://127.0.0.1:8010/paymentv2/vpcpay.html" if DEBUG else ""
+    "VNPAY_PAYMENT_URL", "http://127.0.0.1:8790/paymentv2/vpcpay.html" if DEBUG else ""
 )
 VNPAY_API_URL = env_str(
-    "VNPAY_API_URL", "http://127.0.0.1:8010/merchant_webapi/api/transaction" if DEBUG else ""
+    "VNPAY_API_URL", "http://127.0.0.1:8790/merchant_webapi/api/transaction" if DEBUG else ""
 )
 # Our server's address, sent with querydr and refund requests (vnp_IpAddr).
 PAYMENT_SERVER_IP = env_str("PAYMENT_SERVER_IP", "127.0.0.1")
@@ -305,3 +303,5 @@ PAYMENT_TIMEOUT_MINUTES = env_int("PAYMENT_TIMEOUT_MINUTES", 15)
 # The gateway's limits per transaction (VND); UNCONFIRMED for VNPay, hence settings.
 PAYMENT_MIN_AMOUNT = env_int("PAYMENT_MIN_AMOUNT", 5000)
 PAYMENT_MAX_AMOUNT = env_int("PAYMENT_MAX_AMOUNT", 999_999_999)
+# Largest scan accepted with a dossier, in MB.
+EGOV_DOSSIER_MAX_FILE_MB = env_int("EGOV_DOSSIER_MAX_FILE_MB", 10)

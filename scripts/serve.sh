@@ -3,12 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
-# Local stand-ins for the SMS gateway (:8011) and VNPay (:8010) that the DEBUG settings use.
+# Local stand-ins for the SMS gateway (:8791) and VNPay (:8790) that the DEBUG settings use.
 STANDINS=()
 if [ "${DEBUG:-0}" = "1" ] && [ "${EGOV_STANDINS:-1}" = "1" ]; then
-  .venv/bin/python -m egov.notifications.standin.sms_gateway --port 8011 --auto-report delivered &
+  .venv/bin/python -m egov.notifications.standin.sms_gateway --port 8791 --auto-report delivered &
   STANDINS+=($!)
-  .venv/bin/python -m egov.payments.standin.vnpay_gateway --port 8010 \
+  .venv/bin/python -m egov.payments.standin.vnpay_gateway --port 8790 \
     --ipn-url "http://127.0.0.1:${PORT}/api/v1/payments/vnpay/ipn" &
   STANDINS+=($!)
 fi
@@ -22,7 +22,7 @@ sleep 2
 echo
 echo "egov is running at http://127.0.0.1:${PORT}/  (API docs: http://127.0.0.1:${PORT}/api/v1/docs)"
 if [ ${#STANDINS[@]} -gt 0 ]; then
-  echo "Stand-ins: VNPay gateway http://127.0.0.1:8010/_standin/transactions, SMS gateway http://127.0.0.1:8011/_standin/messages"
+  echo "Stand-ins: VNPay gateway http://127.0.0.1:8790/_standin/transactions, SMS gateway http://127.0.0.1:8791/_standin/messages"
 fi
 echo "Log in with the demo accounts listed above. Press Ctrl+C to stop."
 wait -n $WEB $WORKER

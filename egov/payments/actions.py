@@ -328,12 +328,14 @@ def settle_payment(
     payment.gateway_transaction_no = result.transaction_no[:50]
     payment.bank_code = result.bank_code[:20]
     payment.card_type = result.card_type[:20]
+    duplicate = target == PaymentStatus.SUCCEEDED and _paid_already(payment)
     if target == PaymentStatus.SUCCEEDED:
         payment.paid_at = result.pay_date or timezone.now()
+        # Late in the transaction: the year's counter row stays locked until commit.
         payment.receipt_number = _next_receipt_number(payment.paid_at)
     payment.save(update_fields=SETTLED_FIELDS)
     if target == PaymentStatus.SUCCEEDED:
-        _after_success(payment)
+        _after_success(payment, duplicate=duplicate)
     elif target == PaymentStatus.FAILED:
         notify(
             "payments.failed",
@@ -369,8 +371,9 @@ def _context(payment: Payment) -> dict[str, Any]:
     }
 
 
-def _after_success(payment: Payment) -> None:
-    duplicate = (
+def _paid_already(payment: Payment) -> bool:
+    """Was the same payable paid by another payment (a late confirmation after a new one)?"""
+    return (
         Payment.objects.filter(
             payable_kind=payment.payable_kind,
             payable_ref=payment.payable_ref,
@@ -379,6 +382,9 @@ def _after_success(payment: Payment) -> None:
         .exclude(pk=payment.pk)
         .exists()
     )
+
+
+def _after_success(payment: Payment, *, duplicate: bool) -> None:
     if duplicate:
         # Paid twice (a late confirmation after a new payment was made): give this one back.
         refund = Refund.objects.create(

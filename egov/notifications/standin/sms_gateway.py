@@ -6,7 +6,7 @@ ID, drops repeated ``client_ref``s, and sends signed delivery reports to the cal
 It keeps every message in memory so tests and developers can see what was sent, and it can be
 told to fail.
 
-Run: ``python -m egov.notifications.standin.sms_gateway --port 8011 --api-key KEY
+Run: ``python -m egov.notifications.standin.sms_gateway --port 8791 --api-key KEY
 --callback-secret SECRET [--auto-report delivered]``.
 
 Control endpoints (loopback tools, not part of the gateway protocol):
@@ -230,7 +230,7 @@ def serve(host: str, port: int, gateway: Gateway) -> ThreadingHTTPServer:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8011)
+    parser.add_argument("--port", type=int, default=8791)
     parser.add_argument("--api-key", default="dev-sms-key")
     parser.add_argument("--callback-secret", default="dev-sms-callback-secret")
     parser.add_argument("--auto-report", choices=["delivered", "failed"], default=None)

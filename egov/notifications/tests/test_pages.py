@@ -172,3 +172,16 @@ def test_the_outbox_admin_sends_failed_messages_again(admin_client, event, reach
     )
     message.refresh_from_db()
     assert message.status == DeliveryStatus.CREATED
+
+
+def test_the_list_costs_the_same_queries_however_many_notifications(
+    an, world, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    for number in range(12):
+        notify("test.event", recipients=[world.citizen], title=f"Tin {number}")
+    # session, user, memberships (header), count for the pager, page, unread count
+    with django_assert_num_queries(6):
+        assert an.get("/notifications/").status_code == 200
+    # session, user, count, page, unread count
+    with django_assert_num_queries(5):
+        assert an.get("/api/v1/notifications").status_code == 200

@@ -11,7 +11,7 @@ our adapter (``egov/payments/vnpay.py``) so that each checks the other:
 - ``POST /merchant_webapi/api/transaction`` answers ``querydr`` and ``refund`` with their
   ``|``-joined checksums, checking the merchant's.
 
-Run: ``python -m egov.payments.standin.vnpay_gateway --port 8010 --tmn-code EGOVDEMO
+Run: ``python -m egov.payments.standin.vnpay_gateway --port 8790 --tmn-code EGOVDEMO
 --hash-secret SECRET --ipn-url http://127.0.0.1:8000/api/v1/payments/vnpay/ipn``.
 
 Control endpoints for developers and tests (not part of VNPay's protocol):
@@ -197,12 +197,13 @@ class Gateway:
             if hold:
                 self.held.append(query)
         if not hold:
-            threading.Thread(target=self.send_ipn, args=(query, 3), daemon=True).start()
+            threading.Thread(target=self.send_ipn, args=(query, 3, txn_ref), daemon=True).start()
         separator = "&" if "?" in return_url else "?"
         return 302, f"{return_url}{separator}{query}"
 
-    def send_ipn(self, query: str, attempts: int = 1) -> dict[str, Any]:
-        """GET the merchant's IPN URL; VNPay calls again while the answer is not 00 or 02."""
+    def send_ipn(self, query: str, attempts: int = 1, txn_ref: str = "") -> dict[str, Any]:
+        """GET the merchant's IPN URL; VNPay calls again while the answer is not 00 or 02.
+        The last answer is kept with the transaction (``ipn_answer``)."""
         answer: dict[str, Any] = {}
         for attempt in range(attempts):
             try:
@@ -214,6 +215,9 @@ class Gateway:
                 break
             if attempt + 1 < attempts:
                 time.sleep(0.5)
+        with self.lock:
+            if txn_ref in self.transactions:
+                self.transactions[txn_ref]["ipn_answer"] = answer
         return answer
 
     # The merchant API: querydr and refund -------------------------------------------------
@@ -426,7 +430,7 @@ def make_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
                 if not query:
                     self._json(404, {"error": "no IPN for this transaction"})
                 else:
-                    self._json(200, gateway.send_ipn(query))
+                    self._json(200, gateway.send_ipn(query, 1, txn_ref))
             else:
                 self._json(404, {"error": "not found"})
 
@@ -436,7 +440,7 @@ def make_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8010)
+    parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--tmn-code", default="EGOVDEMO")
     parser.add_argument("--hash-secret", default="dev-vnpay-hash-secret")
     parser.add_argument("--ipn-url", default="http://127.0.0.1:8000/api/v1/payments/vnpay/ipn")

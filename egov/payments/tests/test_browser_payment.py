@@ -68,3 +68,11 @@ def test_a_citizen_pays_a_fee_and_downloads_the_receipt(
     receipt = page.request.get(live_server.url + href)
     assert receipt.headers["content-type"] == "application/pdf"
     assert receipt.body().startswith(b"%PDF")
+
+    # The payment's notice waits in the notifications list.
+    page.goto(live_server.url + "/notifications/")
+    assert page.get_by_role("heading", name=f"Đã nhận thanh toán {payment.reference}").is_visible()
+    assert _serious_violations(page) == []
+    page.get_by_role("button", name="Đánh dấu tất cả là đã đọc").click()
+    page.wait_for_url("**/notifications/")
+    assert page.get_by_text("Bạn có 0 thông báo chưa đọc.").is_visible()

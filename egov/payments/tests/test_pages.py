@@ -116,3 +116,21 @@ def test_the_pay_page_lets_its_form_lead_to_the_gateway(an, notice, vnpay_gatewa
     form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
     assert vnpay_gateway.url in form_action
     assert "'self'" in form_action
+
+
+def test_my_payments_cost_the_same_queries_however_many(
+    an, world, notice, vnpay_gateway, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    from egov.payments.actions import cancel_payment, create_payment
+
+    for _ in range(4):
+        payment = create_payment(
+            acting_user=world.citizen, kind="fee-notice", ref=notice.code, amount=FEE
+        )
+        cancel_payment(acting_user=world.citizen, reference=payment.reference)
+    # session, user, memberships (header), payments, unpaid fee notices
+    with django_assert_num_queries(5):
+        assert an.get("/payments/").status_code == 200
+    # session, user, payments
+    with django_assert_num_queries(3):
+        assert an.get("/api/v1/payments").status_code == 200
