@@ -691,7 +691,12 @@ def resend_code(
     *, acting_user: User | None, token: str, client_ip: str, language: str = "vi"
 ) -> OneTimeCode:
     """A new code for a pending verification (the old one stops working); same limits."""
-    old = OneTimeCode.objects.select_for_update().filter(token=token).select_related("user").first()
+    old = (
+        OneTimeCode.objects.select_for_update(of=("self",))
+        .filter(token=token)
+        .select_related("user")
+        .first()
+    )
     if old is None or old.user_id is not None and old.purpose == CodePurpose.REGISTER:
         raise NotFound()
     if old.purpose == CodePurpose.CHANGE_CONTACT and (

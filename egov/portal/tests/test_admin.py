@@ -26,7 +26,9 @@ def test_an_administrator_adds_a_life_event_with_its_procedures(admin_client, se
     assert response.status_code == 302
     event = LifeEvent.objects.get(slug="xay-nha")
     assert list(event.procedures.all()) == [service]
-    assert AuditEvent.objects.filter(object_type="portal.lifeevent", object_id=str(event.pk)).exists()
+    assert AuditEvent.objects.filter(
+        object_type="portal.lifeevent", object_id=str(event.pk)
+    ).exists()
 
 
 def test_an_administrator_sets_when_fees_are_paid(admin_client, service) -> None:  # type: ignore[no-untyped-def]
@@ -38,14 +40,21 @@ def test_an_administrator_sets_when_fees_are_paid(admin_client, service) -> None
     assert OnlineService.objects.get().fee_timing == "after_acceptance"
 
 
-def test_applications_results_and_stored_documents_are_read_only(admin_client, world, service) -> None:  # type: ignore[no-untyped-def]
+def test_applications_results_and_stored_documents_are_read_only(
+    admin_client, world, service
+) -> None:  # type: ignore[no-untyped-def]
     from egov.docstore.actions import store_document
     from egov.portal.actions import start_application
 
     application = start_application(acting_user=world.citizen, procedure=service)
     document = store_document(acting_user=world.citizen, content=b"%PDF-1.4 x", filename="x.pdf")
     assert admin_client.get("/admin/portal/application/").status_code == 200
-    assert admin_client.get(f"/admin/portal/application/{application.pk}/change/").status_code == 200
+    assert (
+        admin_client.get(f"/admin/portal/application/{application.pk}/change/").status_code == 200
+    )
     assert admin_client.get("/admin/portal/application/add/").status_code == 403
-    assert admin_client.post(f"/admin/docstore/storeddocument/{document.pk}/delete/").status_code == 403
+    assert (
+        admin_client.post(f"/admin/docstore/storeddocument/{document.pk}/delete/").status_code
+        == 403
+    )
     assert admin_client.get("/admin/portal/dossierresult/").status_code == 200
