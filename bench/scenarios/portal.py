@@ -93,12 +93,30 @@ PREPARE = textwrap.dedent(
     """
 )
 
+# Shows the first unexpected answers, so a run that only measured errors says why.
+REPORT_LUA = """
+    local shown = 0
+    function response(status, headers, body)
+      if status >= 300 and shown < 2 then
+        print("unexpected " .. status .. ": " .. string.sub(body, 1, 160))
+        shown = shown + 1
+      end
+    end
+"""
+
 PAGES_LUA = textwrap.dedent(
     """
     function init(args)
-      wrk.headers["Cookie"] = os.getenv("PORTAL_COOKIE") or ""
+      cookie = os.getenv("PORTAL_COOKIE") or ""
+    end
+    function request()
+      if cookie ~= "" then
+        return wrk.format(nil, nil, {["Cookie"] = cookie})
+      end
+      return wrk.format()
     end
     """
+    + REPORT_LUA
 )
 
 SUBMIT_LUA = textwrap.dedent(
@@ -121,6 +139,7 @@ SUBMIT_LUA = textwrap.dedent(
       return wrk.format("POST", path, {["Authorization"] = "Bearer " .. token})
     end
     """
+    + REPORT_LUA
 )
 
 

@@ -14,6 +14,17 @@ class PortalConfig(AppConfig):
 
         register_payable(payables.ApplicationFees())
         dossier_transitioned.connect(receivers.on_dossier_transition, dispatch_uid="portal")
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from egov.portal.models import LifeEvent
+
+        for signal in (post_save, post_delete):
+            signal.connect(receivers.forget_browse_lists, sender=LifeEvent, dispatch_uid="portal")
+        m2m_changed.connect(
+            receivers.forget_browse_lists,
+            sender=LifeEvent.procedures.through,
+            dispatch_uid="portal",
+        )
         for panel in (panels.citizen_panel,):
             if panel not in views.CITIZEN_PANELS:
                 views.CITIZEN_PANELS.insert(0, panel)

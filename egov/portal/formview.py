@@ -69,6 +69,8 @@ class FieldView:
     communes: list[Choice] = field(default_factory=list)
     street: str = ""
     slot: Slot | None = None
+    # What the page shows of the slot (attached documents, choices from the store, error).
+    slot_view: dict[str, Any] | None = None
 
     @property
     def html_id(self) -> str:

@@ -33,3 +33,13 @@ def on_dossier_transition(
                 ref=application.ref,
                 reason="Hồ sơ bị từ chối tiếp nhận",
             )
+
+
+def forget_browse_lists(**kwargs: Any) -> None:
+    """A life event changed: the finder's cached lists are out of date."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from egov.portal.views import BROWSE_CACHE_KEY
+
+    transaction.on_commit(lambda: cache.delete(BROWSE_CACHE_KEY))

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,6 +37,9 @@ from egov.procedures.models import Category, Procedure, RequiredDocument, Sector
 from egov.procedures.selectors import search_procedures, workflow_of
 
 PAGE_SIZE = 20
+BROWSE_CACHE_KEY = "portal:browse-lists"
+BROWSE_CACHE_SECONDS = 300
+MY_DRAFTS = 20  # the most recent; older drafts are reached from their procedure's page
 SUPPLEMENT_FILES = 3
 
 
@@ -50,6 +54,20 @@ def _agencies_with_procedures() -> list[Agency]:
         .order_by("name")
         .only("organ_code", "name")
     )
+
+
+def _browse_lists() -> dict[str, Any]:
+    """Sectors, agencies and life events for the finder: they change rarely, so each process
+    keeps them a few minutes instead of asking the database on every search."""
+    lists = cache.get(BROWSE_CACHE_KEY)
+    if lists is None:
+        lists = {
+            "sectors": list(Sector.objects.order_by("name")),
+            "agencies": _agencies_with_procedures(),
+            "life_events": list(selectors.life_events()),
+        }
+        cache.set(BROWSE_CACHE_KEY, lists, BROWSE_CACHE_SECONDS)
+    return dict(lists)
 
 
 @login_not_required
@@ -83,9 +101,7 @@ def services(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": urlencode(query),
             "searching": searching,
-            "sectors": Sector.objects.order_by("name"),
-            "agencies": _agencies_with_procedures(),
-            "life_events": selectors.life_events(),
+            **_browse_lists(),
         },
     )
     if not request.user.is_authenticated:
@@ -219,7 +235,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
         request,
         "portal/my.html",
         {
-            "drafts": selectors.drafts_of(user),
+            "drafts": selectors.drafts_of(user)[:MY_DRAFTS],
             "page": paginator.get_page(request.GET.get("page")),
         },
     )
@@ -292,7 +308,7 @@ def _form_context(
     fields = field_views(plan, application.form_data, errors)
     for view in fields:
         if view.slot is not None:
-            view.slot_view = slots[view.slot.key]  # type: ignore[attr-defined]
+            view.slot_view = slots[view.slot.key]
     return {
         "application": application,
         "procedure": application.procedure,

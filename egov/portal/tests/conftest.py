@@ -79,6 +79,16 @@ GOOD_ANSWERS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """The finder caches its browse lists per process; every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def make_service(world: Any, *, fee: int = FEE, code: str = "T.000001") -> Procedure:
     procedure = make_permit(world, code=code)
     procedure.application_form = FORM

@@ -146,3 +146,15 @@ def test_the_api_lists_life_events_publicly(client, world, service) -> None:  # 
     assert body[0]["slug"] == "xay-nha" and body[0]["procedures"] == [service.code]
     assert client.get("/api/v1/portal/life-events/xay-nha").json()["name"] == "Xây nhà"
     assert client.get("/api/v1/portal/life-events/nope").status_code == 404
+
+
+def test_a_new_life_event_shows_in_the_finder_at_once(
+    client, world, service, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    assert "/life-events/xay-nha/" not in client.get("/services/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_life_events(
+            acting_user=None,
+            items=[{"slug": "xay-nha", "name": "Xây nhà", "procedures": [service.code]}],
+        )
+    assert "/life-events/xay-nha/" in client.get("/services/").content.decode()
