@@ -274,6 +274,11 @@ def _issue_code(
     payload: dict[str, Any] | None = None,
 ) -> tuple[OneTimeCode, str]:
     """A fresh code for ``address``; older unused codes for the same purpose stop working."""
+    if not address.is_email and not settings.SMS_PROVIDER_URL:
+        raise invalid(
+            "address",
+            _("Codes cannot be sent by SMS at the moment; use an e-mail address."),
+        )
     count_request(address, client_ip)
     now = timezone.now()
     OneTimeCode.objects.filter(

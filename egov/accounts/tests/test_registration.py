@@ -268,3 +268,13 @@ def test_the_api_registers_and_names_the_field_of_a_wrong_code(api, world) -> No
     done = api.post("/api/v1/accounts/register/verify", {"token": token, "code": code})
     assert done.status_code == 201
     assert done.json()["email"] == "cuong@example.vn"
+
+
+def test_a_mobile_number_is_refused_where_no_sms_gateway_is_configured(
+    client, world, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.SMS_PROVIDER_URL = ""
+    response = _register(client, "0912 345 678")
+    assert response.status_code == 422
+    assert "dùng địa chỉ thư điện tử" in response.content.decode()
+    assert not OneTimeCode.objects.exists()
