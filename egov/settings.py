@@ -48,8 +48,11 @@ INSTALLED_APPS = [
     "egov.workdays",
     "egov.notifications",
     "egov.payments",
+    "egov.signatures",
     "egov.procedures",
     "egov.dossiers",
+    "egov.exchange",  # before documents: its demo adds the peer the documents demo sends to
+    "egov.documents",
     "egov.docstore",
     "egov.portal",
     "egov.demo",
@@ -263,7 +266,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # font subsetting for signature stamps logs every glyph at INFO
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # egov -------------------------------------------------------------------------------------
@@ -305,3 +312,58 @@ PAYMENT_MIN_AMOUNT = env_int("PAYMENT_MIN_AMOUNT", 5000)
 PAYMENT_MAX_AMOUNT = env_int("PAYMENT_MAX_AMOUNT", 999_999_999)
 # Largest scan accepted with a dossier, in MB.
 EGOV_DOSSIER_MAX_FILE_MB = env_int("EGOV_DOSSIER_MAX_FILE_MB", 10)
+
+# Digital signatures (egov.signatures, docs/apps/signatures.md) ------------------------------
+# PKCS#11 module of the HSM or token holding the officials' and agencies' signing keys.
+SIGNATURES_PKCS11_MODULE = env_str("SIGNATURES_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+# User PIN of the tokens (or SIGNATURES_TOKEN_PIN_FILE); never in the repository.
+SIGNATURES_TOKEN_PIN = env_str("SIGNATURES_TOKEN_PIN")
+# Where the CA's software keys (and the demo's key files) live; created with mode 0700.
+SIGNATURES_KEY_DIR = Path(env_str("SIGNATURES_KEY_DIR", str(VAR_DIR / "signatures")))
+# RSA size of new CA keys.
+SIGNATURES_CA_KEY_BITS = env_int("SIGNATURES_CA_KEY_BITS", 3072)
+# Optional passphrase that encrypts CA key files at rest.
+SIGNATURES_CA_KEY_PASSPHRASE = env_str("SIGNATURES_CA_KEY_PASSPHRASE")
+# Software key files for officials and agencies are for the demo only.
+SIGNATURES_ALLOW_SOFTWARE_KEYS = env_bool("SIGNATURES_ALLOW_SOFTWARE_KEYS", DEBUG)
+# RFC 3161 time-stamping service; signatures carry a timestamp when it is set.
+SIGNATURES_TSA_URL = env_str("SIGNATURES_TSA_URL")
+# Days a published CRL stays valid (nextUpdate); a periodic job republishes before then.
+SIGNATURES_CRL_DAYS = env_int("SIGNATURES_CRL_DAYS", 7)
+# Public verification: largest upload, and uploads per client address per window (seconds).
+SIGNATURES_VERIFY_MAX_BYTES = env_int("SIGNATURES_VERIFY_MAX_BYTES", 10 * 1024 * 1024)
+SIGNATURES_VERIFY_RATE_LIMIT = env_int("SIGNATURES_VERIFY_RATE_LIMIT", 20)
+SIGNATURES_VERIFY_RATE_WINDOW = env_int("SIGNATURES_VERIFY_RATE_WINDOW", 60)
+# Fetch CRLs/OCSP of foreign certificates from the network while verifying (ours are local).
+SIGNATURES_VERIFY_FETCH_REVOCATION = env_bool("SIGNATURES_VERIFY_FETCH_REVOCATION", False)
+# What other apps call to sign a PDF (dotted path; same signature as
+# egov.signatures.services.sign_pdf). Point it elsewhere to plug in another signing service.
+EGOV_PDF_SIGNER = env_str("EGOV_PDF_SIGNER", "egov.signatures.services.sign_pdf")
+# Official documents (egov/documents, docs/apps/documents.md) -------------------------------
+# The dotted path of the PDF signer (see egov/documents/seams.py; default: the signatures
+# app through egov/signatures/adapters.py; `none` = record
+# the signing decision without a cryptographic signature), the default handling time of an
+# incoming document in working days (UNCONFIRMED: agencies set their own), and how many working
+# days before a deadline the handler is reminded.
+_document_signer = env_str("EGOV_DOCUMENT_SIGNER", "egov.signatures.adapters.document_signer")
+EGOV_DOCUMENT_SIGNER = "" if _document_signer.lower() == "none" else _document_signer
+EGOV_DOCUMENT_HANDLING_DAYS = env_int("EGOV_DOCUMENT_HANDLING_DAYS", 10)
+EGOV_DOCUMENT_REMINDER_DAYS = env_int("EGOV_DOCUMENT_REMINDER_DAYS", 2)
+
+# edXML exchange (egov.exchange, docs/apps/exchange.md) -----------------------------------------
+# Where the agency's signing key comes from; the signatures app plugs its PKCS#11 keys in here.
+EXCHANGE_KEY_PROVIDER = env_str("EXCHANGE_KEY_PROVIDER", "egov.exchange.signing.FileKeyProvider")
+EXCHANGE_SIGNING_KEY_FILE = env_str("EXCHANGE_SIGNING_KEY_FILE")
+EXCHANGE_SIGNING_CERT_FILE = env_str("EXCHANGE_SIGNING_CERT_FILE")
+# What registers received documents and hears of statuses (egov/exchange/integration.py).
+EXCHANGE_DOCUMENTS_HANDLER = env_str(
+    "EXCHANGE_DOCUMENTS_HANDLER", "egov.exchange.documents.DocumentsHandler"
+)
+EXCHANGE_MAX_PACKAGE_BYTES = env_int("EXCHANGE_MAX_PACKAGE_BYTES", 10 * 1024 * 1024)
+# Retries: base·2^(n−1) seconds, at most the cap, spread by jitter; give up after MAX_ATTEMPTS.
+EXCHANGE_RETRY_BASE_SECONDS = float(env_str("EXCHANGE_RETRY_BASE_SECONDS", "10"))
+EXCHANGE_RETRY_CAP_SECONDS = float(env_str("EXCHANGE_RETRY_CAP_SECONDS", "3600"))
+EXCHANGE_MAX_ATTEMPTS = env_int("EXCHANGE_MAX_ATTEMPTS", 30)
+EXCHANGE_HTTP_TIMEOUT = env_int("EXCHANGE_HTTP_TIMEOUT", 30)
+EXCHANGE_DELIVERY_CONCURRENCY = env_int("EXCHANGE_DELIVERY_CONCURRENCY", 8)
+EXCHANGE_SWEEP_SECONDS = env_int("EXCHANGE_SWEEP_SECONDS", 15)

@@ -5,12 +5,13 @@ audit event, issues the official form it owes and notifies the applicant."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from egov.dossiers.models import (
     DossierAgency,
     DossierDocument,
     DossierEvent,
+    DossierForm,
     DossierPause,
     DossierStep,
     Outcome,
@@ -43,9 +45,9 @@ from egov.lib.problems import Conflict, InvalidInput, NotFound, PermissionDenied
 from egov.lib.workdays import CalendarMissing, WorkCalendar
 from egov.notifications.services import notify
 from egov.org.models import Agency, Membership, Role, Unit
-from egov.org.selectors import has_role
+from egov.org.selectors import active_memberships, has_role
 from egov.procedures.models import Procedure, RequiredDocument, StepKind
-from egov.procedures.selectors import step_agency, step_unit, workflow_of
+from egov.procedures.selectors import step_agency, workflow_of
 from egov.workdays.selectors import get_calendar
 
 if TYPE_CHECKING:
@@ -112,7 +114,7 @@ def _lock(dossier: Dossier | str) -> Dossier:
     code = dossier if isinstance(dossier, str) else dossier.code
     found = (
         Dossier.objects.select_for_update(of=("self",))
-        .select_related("receiving_agency", "receiving_unit", "procedure")
+        .select_related("receiving_agency", "receiving_unit", "procedure", "applicant")
         .filter(code=code)
         .first()
     )
@@ -360,9 +362,16 @@ def _plan_steps(dossier: Dossier) -> list[DossierStep]:
     """The dossier's steps from the procedure's template (all pending)."""
     procedure = Procedure.objects.prefetch_related("steps__agency").get(pk=dossier.procedure_id)
     receiving = dossier.receiving_agency
+    groups = workflow_of(procedure)
+    # One query for the units of every agency involved (instead of one per step).
+    agency_ids = {step_agency(t, receiving).pk for group in groups for t in group}
+    units = {
+        (unit.agency_id, unit.code): unit for unit in Unit.objects.filter(agency_id__in=agency_ids)
+    }
     steps = []
-    for group in workflow_of(procedure):
+    for group in groups:
         for position, template in enumerate(group):
+            agency = step_agency(template, receiving)
             steps.append(
                 DossierStep(
                     dossier=dossier,
@@ -371,8 +380,8 @@ def _plan_steps(dossier: Dossier) -> list[DossierStep]:
                     position=position,
                     name=template.name,
                     kind=template.kind,
-                    agency=step_agency(template, receiving),
-                    unit=step_unit(template, receiving),
+                    agency=agency,
+                    unit=units.get((agency.pk, template.unit_code)) if template.unit_code else None,
                     role=template.role,
                     is_lead=template.is_lead,
                     budget_days=template.days,
@@ -482,11 +491,12 @@ def _pick_step(candidates: list[DossierStep], step_id: int | None, what: str) ->
 
 def _fresh_steps(dossier: Dossier) -> list[DossierStep]:
     steps = list(DossierStep.objects.filter(dossier=dossier).select_related("agency", "unit"))
-    # Let permission rules see exactly these objects.
-    dossier._prefetched_objects_cache = getattr(dossier, "_prefetched_objects_cache", {})  # type: ignore[attr-defined]
-    dossier._prefetched_objects_cache["steps"] = steps  # type: ignore[attr-defined]
     consultations = list(Consultation.objects.filter(dossier=dossier))
-    dossier._prefetched_objects_cache["consultations"] = consultations  # type: ignore[attr-defined]
+    # Let permission rules see exactly these objects.
+    cache = getattr(dossier, "_prefetched_objects_cache", {})
+    cache["steps"] = _known(DossierStep.objects.filter(dossier=dossier), steps)
+    cache["consultations"] = _known(Consultation.objects.filter(dossier=dossier), consultations)
+    dossier._prefetched_objects_cache = cache  # type: ignore[attr-defined]
     return steps
 
 
@@ -521,13 +531,8 @@ def _resolve_receiving_unit(
     if channel != Channel.ONLINE:
         clerk_units = [
             m.unit
-            for m in Membership.objects.filter(
-                user=user,
-                role=Role.ONE_STOP_CLERK,
-                is_active=True,
-                unit__is_one_stop_desk=True,
-            ).select_related("unit__agency")
-            if m.unit is not None
+            for m in active_memberships(user)
+            if m.role == Role.ONE_STOP_CLERK and m.unit is not None and m.unit.is_one_stop_desk
         ]
         if organ_code:
             clerk_units = [u for u in clerk_units if u.agency.organ_code == organ_code]
@@ -769,7 +774,9 @@ def register_dossier(
     )
     at = timezone.now()
     dossier = Dossier(
-        code=next_code(unit, at),
+        # The real code is taken at the end: the desk's counter row stays locked from then until
+        # commit, so everything else is written before (see codes.py).
+        code=f"~{uuid.uuid4().hex}",
         procedure=procedure,
         procedure_code=procedure.code,
         procedure_name=procedure.name,
@@ -793,10 +800,12 @@ def register_dossier(
         form_data=clean_form,
         return_method=return_method,
         return_address=(return_address or "")[:500],
-        is_electronic=(channel == Channel.ONLINE) if is_electronic is None else is_electronic,
+        is_electronic=_is_electronic(channel, documents)
+        if is_electronic is None
+        else is_electronic,
     )
     dossier.save(force_insert=True)
-    _store_documents(dossier, documents, user=acting_user, at=at, round_number=0)
+    stored = _store_documents(dossier, documents, user=acting_user, at=at, round_number=0)
     _involve(dossier, [unit.agency_id])
     DossierEvent.objects.create(
         dossier=dossier,
@@ -809,6 +818,8 @@ def register_dossier(
         agency=unit.agency,
         data={"channel": channel},
     )
+    dossier.code = next_code(unit, at)
+    Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
     if idempotency_key:
         IdempotencyRecord.objects.create(
             user=acting_user,
@@ -825,7 +836,29 @@ def register_dossier(
         agency=unit.agency,
         after={"code": dossier.code, "procedure": procedure.code, "channel": channel},
     )
+    # A new dossier has nothing but its documents: callers can show it without more queries.
+    dossier._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        "documents": _known(DossierDocument.objects.filter(dossier=dossier), stored),
+        "steps": _known(DossierStep.objects.filter(dossier=dossier), []),
+        "consultations": _known(Consultation.objects.filter(dossier=dossier), []),
+        "forms": _known(DossierForm.objects.filter(dossier=dossier), []),
+        "pauses": _known(DossierPause.objects.filter(dossier=dossier), []),
+    }
     return dossier
+
+
+def _known(queryset: QuerySet[Any], rows: list[Any]) -> QuerySet[Any]:
+    """A queryset whose rows are already known, as ``prefetch_related`` leaves them."""
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
+    return queryset
+
+
+def _is_electronic(channel: str, documents: Sequence[DocumentInput]) -> bool:
+    """Online dossiers are electronic; so is a paper dossier whose every document was scanned."""
+    if channel == Channel.ONLINE:
+        return True
+    return bool(documents) and all(item.content is not None for item in documents)
 
 
 def _fold(text: str) -> str:
@@ -1093,20 +1126,21 @@ def complete_step(
 ) -> Dossier:
     """Finish a step; the next step(s) of the workflow open when the whole group is done."""
     dossier, steps, ctx = _start(dossier, Action.COMPLETE_STEP, acting_user)
-    candidates = (
-        permissions.completable_steps(acting_user, dossier)
+    handled = (
+        permissions.steps_handled_by(acting_user, dossier)
         if acting_user is not None
-        else [s for s in permissions.open_steps(dossier) if s.kind != StepKind.APPROVE]
+        else permissions.open_steps(dossier)
     )
-    if step_id is not None and not any(s.pk == step_id for s in candidates):
-        blocked = permissions.blocked_steps(dossier)
-        if step_id in blocked:
+    blocked = permissions.blocked_steps(dossier)
+    candidates = [s for s in handled if s.kind != StepKind.APPROVE and s.pk not in blocked]
+    wanted = [s for s in handled if step_id is None or s.pk == step_id]
+    if wanted and not any(s in candidates for s in wanted):
+        if any(s.pk in blocked for s in wanted):
             raise Conflict(_("This step waits for a consultation's reply."), code="consulting")
-        if any(s.pk == step_id and s.kind == StepKind.APPROVE for s in steps):
-            raise Conflict(
-                _("An approval step is decided with approve or reject on the merits."),
-                code="approval_step",
-            )
+        raise Conflict(
+            _("An approval step is decided with approve or reject on the merits."),
+            code="approval_step",
+        )
     step = _pick_step(candidates, step_id, str(_("complete")))
     before = dossier.status
     _finish_step(step, acting_user, ctx, _text(note, "note", required=False))

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from django.db import IntegrityError
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -31,6 +31,7 @@ from egov.dossiers.models import (
     ApplicantKind,
     Channel,
     Dossier,
+    DossierDocument,
     DossierEvent,
     ReturnMethod,
 )
@@ -38,7 +39,7 @@ from egov.dossiers.operations import perform
 from egov.dossiers.workflow import Action
 from egov.dossiers.workflow import Status as DossierStatus
 from egov.infra.models import IdempotencyRecord
-from egov.lib.problems import InvalidInput, invalid
+from egov.lib.problems import InvalidInput, NotFound, invalid
 from egov.org.selectors import is_staff_member
 from egov.workdays.selectors import get_calendar
 
@@ -149,9 +150,11 @@ class ConsultationOut(Schema):
 
 
 class FormOut(Schema):
+    id: int
     number: str
     title: str
     issued_at: dt.datetime
+    data: dict[str, Any]
 
 
 class DossierOut(Schema):
@@ -326,7 +329,13 @@ def dossier_out(dossier: Dossier, user: Any) -> DossierOut:
             for c in dossier.consultations.all()
         ],
         forms=[
-            FormOut(number=f.number, title=FORM_TITLES[f.number], issued_at=f.issued_at)
+            FormOut(
+                id=f.pk,
+                number=f.number,
+                title=FORM_TITLES[f.number],
+                issued_at=f.issued_at,
+                data=f.data,
+            )
             for f in dossier.forms.all()
         ],
         allowed_actions=permissions.available_actions(user, dossier),
@@ -334,7 +343,12 @@ def dossier_out(dossier: Dossier, user: Any) -> DossierOut:
 
 
 def _load(user: Any, code: str) -> Dossier:
-    return access_dossier(user, code, selectors.dossier_detail(code))
+    return access_dossier(user, code, selectors.dossier_for_api(code))
+
+
+def _reload(code: str) -> Dossier:
+    """The dossier again after the caller's own action (access was checked before it)."""
+    return selectors.dossier_for_api(code).get()
 
 
 # ------------------------------------------------------------------------------------------
@@ -421,7 +435,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[DossierOut]:
         if not key or record is None:
             raise
         return _replay(user, record, request_hash)
-    return Status(201, dossier_out(_load(user, dossier.code), user))
+    return Status(201, dossier_out(dossier, user))
 
 
 # ------------------------------------------------------------------------------------------
@@ -496,6 +510,37 @@ def dossier_history(request: HttpRequest, code: str) -> list[EventOut]:
     user = request_user(request)
     dossier = access_dossier(user, code)
     return [_event_out(e) for e in selectors.history(dossier)]
+
+
+@router.get(
+    "/{code}/documents/{document_id}",
+    summary="The scan of a submitted document",
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The scan as it was handed in (PDF, JPEG or PNG).",
+                "content": {
+                    "application/pdf": {},
+                    "image/jpeg": {},
+                    "image/png": {},
+                },
+            }
+        }
+    },
+)
+def document_scan(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    """The file of one submitted document, for those who may see the dossier."""
+    user = request_user(request)
+    dossier = access_dossier(user, code)
+    document = DossierDocument.objects.filter(dossier=dossier, pk=document_id).first()
+    if document is None or not document.file:
+        raise NotFound()
+    return FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        filename=f"{document.sha256[:12]}.{document.extension}",
+    )
 
 
 def _event_out(event: DossierEvent) -> EventOut:
@@ -615,7 +660,7 @@ def _add_action_operation(action_name: str, schema: type[Schema]) -> None:
         user = request_user(request)
         dossier = access_dossier(user, code)
         perform(action_name, user=user, dossier=dossier.code, params=_params(action_name, payload))
-        return dossier_out(_load(user, code), user)
+        return dossier_out(_reload(dossier.code), user)
 
     operation.__name__ = f"dossier_{action_name}"
     operation.__annotations__ = {

@@ -3,7 +3,9 @@
 ``YYMMDD`` is the receipt date in Vietnam time and ``XXXX`` a daily sequence per receiving unit.
 The counter row is locked with ``select_for_update`` inside the registering transaction, so two
 registrations at the same desk never get the same number, and a rolled-back registration gives
-its number back. A desk that registers more than 9,999 dossiers a day gets five digits.
+its number back. The lock is held until commit, so registration takes the number as its last
+write before the audit event: registrations at one desk overlap everywhere else. A desk that
+registers more than 9,999 dossiers a day gets five digits.
 """
 
 from __future__ import annotations

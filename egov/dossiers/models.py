@@ -227,11 +227,9 @@ class DailySequence(models.Model):
 
 
 def document_upload_to(instance: DossierDocument, filename: str) -> str:
-    # Never the name the client sent: the checksum names the file, the dossier groups them.
+    # Never the name the client sent: the checksum names the file, the dossier's id groups them.
     day = instance.dossier.registered_at
-    return (
-        f"dossiers/{day:%Y/%m}/{instance.dossier.code}/{instance.sha256[:24]}.{instance.extension}"
-    )
+    return f"dossiers/{day:%Y/%m}/{instance.dossier_id}/{instance.sha256[:24]}.{instance.extension}"
 
 
 class DossierDocument(models.Model):

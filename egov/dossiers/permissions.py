@@ -138,7 +138,7 @@ RULES: dict[str, Callable[[Any, Dossier], bool]] = {
     Action.SUBMIT_SUPPLEMENT: lambda u, d: is_applicant(u, d) or is_desk_clerk(u, d),
     Action.REFUSE: is_desk_clerk,
     Action.ASSIGN: lambda u, d: bool(assignable_steps(u, d)),
-    Action.COMPLETE_STEP: lambda u, d: bool(completable_steps(u, d)),
+    Action.COMPLETE_STEP: lambda u, d: bool(steps_handled_by(u, d)),
     Action.CONSULT: lambda u, d: bool(steps_handled_by(u, d)),
     Action.REPLY_CONSULTATION: lambda u, d: bool(consultations_for(u, d)),
     Action.APPROVE: lambda u, d: bool(approvable_steps(u, d)),
@@ -156,10 +156,21 @@ RULES: dict[str, Callable[[Any, Dossier], bool]] = {
 }
 
 
+# Offered as a button only when there is something to do now (a handler whose only step waits
+# for a consultation may complete it later: the action answers 409 until then, not 403).
+OFFERED: dict[str, Callable[[Any, Dossier], bool]] = {
+    Action.COMPLETE_STEP: lambda u, d: bool(completable_steps(u, d)),
+}
+
+
 def may(user: Any, action: str, dossier: Dossier) -> bool:
     return bool(user.is_authenticated and RULES[action](user, dossier))
 
 
 def available_actions(user: Any, dossier: Dossier) -> list[str]:
     """The actions this user may take on the dossier in its current state."""
-    return [action for action in actions_from(dossier.status) if may(user, action, dossier)]
+    return [
+        action
+        for action in actions_from(dossier.status)
+        if may(user, action, dossier) and OFFERED.get(action, RULES[action])(user, dossier)
+    ]

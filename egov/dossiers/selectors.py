@@ -66,6 +66,28 @@ def dossier_detail(code: str) -> QuerySet[Dossier]:
     )
 
 
+def dossier_for_api(code: str) -> QuerySet[Dossier]:
+    """What the API's dossier representation needs (no history, no pauses)."""
+    return (
+        Dossier.objects.filter(code=code)
+        .select_related("receiving_agency", "receiving_unit")
+        .prefetch_related(
+            "documents",
+            Prefetch(
+                "steps",
+                queryset=DossierStep.objects.select_related("agency", "unit", "assignee").order_by(
+                    "order", "position", "id"
+                ),
+            ),
+            Prefetch(
+                "consultations",
+                queryset=Consultation.objects.select_related("from_agency", "to_agency"),
+            ),
+            "forms",
+        )
+    )
+
+
 def history(dossier: Dossier) -> QuerySet[DossierEvent]:
     return (
         DossierEvent.objects.filter(dossier=dossier)

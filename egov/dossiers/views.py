@@ -126,7 +126,11 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 def _online_allowed(procedure: Any) -> bool:
-    return bool(procedure.service_level >= 3)
+    """Online on this page: level 3–4 procedures whose application form asks nothing beyond
+    the applicant and the documents (richer forms are submitted through the API, which checks
+    them with the procedure's form engine)."""
+    fields = (procedure.application_form or {}).get("fields", [])
+    return procedure.service_level >= 3 and all(f.get("type") == "file" for f in fields)
 
 
 @require_http_methods(["GET", "POST"])

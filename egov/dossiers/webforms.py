@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import User
@@ -125,13 +126,15 @@ class AssignForm(_ActionForm):
     def setup(self) -> None:
         steps = permissions.assignable_steps(self.user, self.dossier)
         self.fields["step"] = _step_field(steps)
-        agencies = {s.agency_id for s in steps}
-        people = User.objects.filter(
-            pk__in=Membership.objects.filter(agency_id__in=agencies, is_active=True).values(
-                "user_id"
-            ),
-            is_active=True,
-        ).order_by("full_name")
+        # People who may hold the step: members of its agency, in its unit or agency-wide.
+        eligible = Q()
+        for step in steps:
+            where = Q(agency_id=step.agency_id)
+            if step.unit_id is not None:
+                where &= Q(unit_id=step.unit_id) | Q(unit__isnull=True)
+            eligible |= where
+        members = Membership.objects.filter(eligible, is_active=True).values("user_id")
+        people = User.objects.filter(pk__in=members, is_active=True).order_by("full_name")
         supervises = any(permissions.supervises_step(self.user, s) for s in steps)
         if not supervises:
             people = people.filter(pk=self.user.pk)
@@ -269,7 +272,9 @@ class RegisterForm(forms.Form):
         initial=Channel.DESK,
     )
     return_method = forms.ChoiceField(
-        label=_("Return the result"), choices=ReturnMethod.choices, initial=ReturnMethod.DESK
+        label=_("How the result is returned"),
+        choices=ReturnMethod.choices,
+        initial=ReturnMethod.DESK,
     )
     return_address = forms.CharField(
         label=_("Address for the result (by post)"), max_length=500, required=False

@@ -15,6 +15,8 @@ _DEFAULTS = {
     "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
     "LOG_LEVEL": "WARNING",
     "STATIC_MANIFEST": "0",
+    # Tests that sign documents plug in a signer (and its certificates) themselves.
+    "EGOV_DOCUMENT_SIGNER": "none",
 }
 
 for _name, _value in _DEFAULTS.items():

@@ -314,3 +314,85 @@ def test_lists_show_citizens_their_own_and_staff_their_queues(
     assert [item["code"] for item in by_id["items"]] == [other.code]
     assert api.login(world.outsider).get(URL, scope="agency").json()["count"] == 0
     assert api.login(world.clerk).get(URL, scope="everything").status_code == 422
+
+
+def test_online_form_data_is_checked_with_the_procedures_form_engine(
+    api: Any, world: World, permit: Any
+) -> None:
+    permit.application_form = {
+        "version": 1,
+        "fields": [
+            {"name": "purpose", "type": "text", "label": "Mục đích", "required": True},
+            {"name": "floors", "type": "number", "label": "Số tầng", "integer": True, "min": 1},
+        ],
+    }
+    permit.save()
+    client = api.login(world.citizen)
+    missing = client.post(URL, _desk_body(permit, channel="online", form_data={"floors": 0}))
+    assert missing.status_code == 422
+    fields = {error["field"] for error in missing.json()["errors"]}
+    assert fields == {"form_data.purpose", "form_data.floors"}
+    created = client.post(
+        URL, _desk_body(permit, channel="online", form_data={"purpose": "Nhà ở", "floors": 3})
+    )
+    assert created.status_code == 201, created.json()
+    dossier = Dossier.objects.get(code=created.json()["code"])
+    assert dossier.form_data == {"purpose": "Nhà ở", "floors": 3}
+
+
+def test_a_registered_dossier_returned_by_the_action_behaves_like_a_loaded_one(
+    world: World, permit: Any
+) -> None:
+    from egov.dossiers.actions import missing_documents
+
+    dossier = register(world, permit, documents=[])
+    assert dossier.documents.count() == 0
+    assert [d.name for d in missing_documents(dossier)] == ["Đơn đề nghị", "Bản vẽ thiết kế"]
+
+
+def test_scans_are_served_to_those_who_see_the_dossier_only(
+    api: Any, world: World, permit: Any
+) -> None:
+    dossier = dossier_in("in_processing", world, permit)
+    document = dossier.documents.first()
+    path = f"{URL}/{dossier.code}/documents/{document.pk}"
+    response = api.login(world.specialist).get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == PDF
+    for user in (world.outsider, world.citizen2):
+        assert api.login(user).get(path).status_code == 404
+    assert (
+        api.login(world.specialist).get(f"{URL}/{dossier.code}/documents/999999").status_code == 404
+    )
+    form = api.login(world.citizen).get(f"{URL}/{dossier.code}").json()["forms"][0]
+    assert form["number"] == "01"
+    assert form["data"]["appointment_on"] == "2026-03-16"
+
+
+def test_a_commune_procedure_online_needs_the_commune_that_receives_it(
+    api: Any, world: World, permit: Any
+) -> None:
+    from egov.org.models import Agency, Unit
+
+    permit.agency = None
+    permit.level = "commune"
+    permit.save()
+    client = api.login(world.citizen)
+    response = client.post(URL, _desk_body(permit, channel="online"))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "receiving_agency"
+    wrong_level = client.post(
+        URL, _desk_body(permit, channel="online", receiving_agency=world.centre.organ_code)
+    )
+    assert wrong_level.status_code == 422
+    ward = Agency.objects.create(
+        organ_code="000.01.21.H58", name="UBND Phường 1", short_name="UBND", level="commune"
+    )
+    Unit.objects.create(agency=ward, name="Bộ phận Một cửa", code="MC", is_one_stop_desk=True)
+    created = client.post(
+        URL, _desk_body(permit, channel="online", receiving_agency=ward.organ_code)
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["code"].startswith("000.01.21.H58-260302-")
+    assert created.json()["receiving_agency"]["name"] == "UBND Phường 1"

@@ -43,6 +43,26 @@ def test_without_pauses_the_due_date_is_the_calendars_due_date(
     assert due_at == CALENDAR.end_of_day(CALENDAR.due_date(received_at, days))
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    received=st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2026, 4, 30)),
+    days=st.integers(min_value=1, max_value=30),
+    pause_start=st.integers(min_value=0, max_value=40 * 24),
+    pause_hours=st.integers(min_value=1, max_value=10 * 24),
+)
+def test_the_working_time_from_the_count_start_to_the_due_instant_is_the_budget(
+    received: dt.datetime, days: int, pause_start: int, pause_hours: int
+) -> None:
+    """The inverse of ``WorkCalendar.working_time``: pauses and days off never count."""
+    received_at = received.replace(tzinfo=CALENDAR.tz)
+    start = deadlines.clock_start(CALENDAR, received_at)
+    paused_at = start + dt.timedelta(hours=pause_start)
+    pauses = [(paused_at, paused_at + dt.timedelta(hours=pause_hours))]
+    due_at = deadlines.statutory_due(CALENDAR, received_at, days, pauses)
+    assert due_at is not None
+    assert CALENDAR.working_time(start, due_at, pauses) == deadlines.budget(days)
+
+
 def test_a_pause_pushes_the_due_date_back_by_the_working_time_it_took() -> None:
     received = local(2026, 3, 2, 9)  # Monday; 10 days → Monday 16/3
     assert CALENDAR.due_date(received, 10) == D(2026, 3, 16)

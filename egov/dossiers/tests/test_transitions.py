@@ -255,3 +255,23 @@ def test_open_steps_are_cancelled_when_a_dossier_is_withdrawn(world: World, perm
     open_step(dossier)
     actions.withdraw_dossier(acting_user=world.citizen, dossier=dossier)
     assert not dossier.steps.filter(status__in=[StepStatus.OPEN, StepStatus.PENDING]).exists()
+
+
+def test_every_action_has_a_transition_and_every_state_but_the_final_ones_a_way_out() -> None:
+    from egov.dossiers.workflow import FINAL
+
+    assert {t.action for t in TRANSITIONS} == set(Action.values)
+    for state in Status.values:
+        leaving = [t for t in TRANSITIONS if t.source == state and t.target != state]
+        assert bool(leaving) == (state not in FINAL), state
+
+
+def test_every_state_is_reachable_from_submission() -> None:
+    reached, frontier = {Status.SUBMITTED.value}, [Status.SUBMITTED.value]
+    while frontier:
+        state = frontier.pop()
+        for t in TRANSITIONS:
+            if t.source == state and t.target not in reached:
+                reached.add(t.target)
+                frontier.append(t.target)
+    assert reached == set(Status.values)

@@ -238,3 +238,65 @@ def test_the_workspace_and_the_citizen_page_show_dossier_panels(world: World, pe
     assert reverse("dossiers:desk") in workspace
     home = _client(world.citizen).get(reverse("home")).content.decode()
     assert dossier.code in home
+
+
+def test_administrators_read_dossiers_in_admin_but_cannot_change_them(
+    world: World, permit: Any
+) -> None:
+    from egov.accounts.models import User
+
+    dossier = dossier_in("in_processing", world, permit)
+    admin = User.objects.create_superuser("root", "root@example.vn", "x-Pass-2026")
+    client = _client(admin)
+    listing = client.get("/admin/dossiers/dossier/")
+    assert listing.status_code == 200
+    assert dossier.code in listing.content.decode()
+    page = client.get(f"/admin/dossiers/dossier/{dossier.pk}/change/")
+    assert page.status_code == 200
+    assert "Thẩm định" in page.content.decode()
+    assert client.post(f"/admin/dossiers/dossier/{dossier.pk}/delete/").status_code == 403
+
+
+def test_a_citizen_submits_online_on_the_web_with_the_identity_of_the_account(
+    world: World, permit: Any
+) -> None:
+    client = _client(world.citizen)
+    url = reverse("dossiers:register", args=[permit.code])
+    page = client.get(url).content.decode()
+    assert 'name="personal_id"' not in page
+    data = _register_form(permit, return_method="online")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    dossier = Dossier.objects.get()
+    assert (dossier.channel, dossier.applicant, dossier.applicant_personal_id) == (
+        "online",
+        world.citizen,
+        "082090001234",
+    )
+
+
+def test_procedures_with_an_application_form_are_submitted_online_through_the_api(
+    world: World, permit: Any
+) -> None:
+    permit.application_form = {
+        "version": 1,
+        "fields": [{"name": "purpose", "type": "text", "label": "Mục đích", "required": True}],
+    }
+    permit.save()
+    url = reverse("dossiers:register", args=[permit.code])
+    assert _client(world.citizen).get(url).status_code == 404
+
+
+def test_the_unit_head_assigns_a_step_to_someone_who_may_hold_it(world: World, permit: Any) -> None:
+    dossier = dossier_in("in_processing", world, permit)
+    client = _client(world.unit_head)
+    page = client.get(dossier.get_absolute_url()).content.decode()
+    assert "Phạm Văn Dũng" in page
+    assert "Đặng Văn Hải" not in page  # Sở Tư pháp
+    step = dossier.steps.get(status="open")
+    response = client.post(
+        reverse("dossiers:action", args=[dossier.code, "assign"]),
+        {"step": step.pk, "assignee": world.specialist.username},
+    )
+    assert response.status_code == 302
+    assert dossier.steps.get(pk=step.pk).assignee == world.specialist

@@ -32,6 +32,9 @@ PUBLIC_PAGES = {
     "service_form_pdf",
     "service_template",
     "life_event",
+    "signature_verify",
+    "signature_crl",
+    "signature_ca_certificate",
 }
 
 

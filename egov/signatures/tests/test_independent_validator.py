@@ -1,0 +1,57 @@
+"""pyHanko's own command line (pyhanko-cli), run as a separate process, as the independent
+validator: it trusts only our root and fetches the CRL from our public URL, as any relying
+party would."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from egov.signatures.actions import revoke_certificate
+from egov.signatures.services import sign_pdf
+from egov.signatures.tests.conftest import build_pki, make_pdf
+from egov.testing.world import build_world
+
+PYHANKO = str(Path(sys.executable).parent / "pyhanko")
+
+
+def validate(tmp_path: Path, pdf: bytes, root_pem: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "ca.pem").write_text(root_pem)
+    (tmp_path / "signed.pdf").write_bytes(pdf)
+    return subprocess.run(
+        [PYHANKO, "sign", "validate", "--trust", "ca.pem", "signed.pdf"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.slow
+def test_pyhanko_cli_validates_our_signatures_and_sees_revocation(
+    live_server: Any, signing_settings: Any, tmp_path: Path, calendar: None
+) -> None:
+    signing_settings.SITE_URL = live_server.url  # the CRL distribution point must be reachable
+    pki = build_pki(build_world())
+    signed = sign_pdf(
+        make_pdf(), signer=pki.world.leader, agency=pki.world.construction, reason="Ký"
+    )
+
+    result = validate(tmp_path, signed, pki.root.certificate_pem)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 2
+    assert all(":INTACT:TRUSTED" in line for line in lines), result.stdout
+
+    revoke_certificate(acting_user=None, certificate=pki.leader, reason="key_compromise")
+    result = validate(tmp_path, signed, pki.root.certificate_pem)
+
+    assert result.returncode != 0
+    person, seal = result.stdout.strip().splitlines()
+    assert ":INTACT:REVOKED" in person, result.stdout
+    assert ":INTACT:TRUSTED" in seal
