@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "egov.dossiers",
     "egov.exchange",  # before documents: its demo adds the peer the documents demo sends to
     "egov.documents",
+    "egov.docstore",
+    "egov.portal",
     "egov.demo",
 ]
 
@@ -154,6 +156,14 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins allowed per account and per client address in LOGIN_RATE_WINDOW seconds.
 LOGIN_RATE_LIMIT = env_int("LOGIN_RATE_LIMIT", 5)
 LOGIN_RATE_WINDOW = env_int("LOGIN_RATE_WINDOW", 900)
+# One-time codes (registration, contact changes, password reset): valid for OTP_TTL_SECONDS,
+# locked after OTP_MAX_ATTEMPTS wrong tries; at most OTP_ADDRESS_LIMIT codes per address and
+# OTP_IP_LIMIT per client address in OTP_RATE_WINDOW seconds.
+OTP_TTL_SECONDS = env_int("OTP_TTL_SECONDS", 600)
+OTP_MAX_ATTEMPTS = env_int("OTP_MAX_ATTEMPTS", 5)
+OTP_ADDRESS_LIMIT = env_int("OTP_ADDRESS_LIMIT", 3)
+OTP_IP_LIMIT = env_int("OTP_IP_LIMIT", 10)
+OTP_RATE_WINDOW = env_int("OTP_RATE_WINDOW", 900)
 # Number of proxies in front of us whose X-Forwarded-For we trust (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 

@@ -186,6 +186,13 @@ def load() -> list[DemoLogin]:
         BUSINESS_USER["phone"],
     )
     if not BusinessProfile.objects.filter(tax_code=BUSINESS["tax_code"]).exists():
-        create_business(acting_user=None, owner=owner, **BUSINESS)
+        create_business(
+            acting_user=None,
+            owner=owner,
+            tax_code=BUSINESS["tax_code"],
+            name=BUSINESS["name"],
+            address=BUSINESS.get("address", ""),
+            legal_representative=BUSINESS.get("legal_representative", ""),
+        )
     logins.append(DemoLogin(owner.username, "business (Công ty TNHH Mỹ Tho Xanh, MST 1201234560)"))
     return logins

@@ -184,3 +184,52 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (egov_{self.prefix}_…)"
+
+
+class CodePurpose(models.TextChoices):
+    REGISTER = "register", _("Registration")
+    CHANGE_CONTACT = "change_contact", _("Change of contact details")
+    RESET_PASSWORD = "reset_password", _("Password reset")
+
+
+class CodeChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class OneTimeCode(models.Model):
+    """A one-time code sent to an e-mail address or a mobile number to prove it is yours.
+
+    Only an HMAC of the code is stored; a code expires, is used once, and locks after a few
+    wrong tries. ``token`` names the pending verification in URLs and sessions (never the code).
+    A registration keeps what the person entered in ``payload`` (the password only as a hash),
+    so no account exists until the address is proven.
+    """
+
+    token = models.CharField(max_length=43, unique=True)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=CodePurpose.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=CodeChannel.choices)
+    address = models.CharField(_("address"), max_length=254)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="one_time_codes",
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    consumed_at = models.DateTimeField(_("used"), null=True, blank=True)
+    client_ip = models.GenericIPAddressField(_("requested from"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [models.Index(fields=["address", "purpose"], name="otc_address_purpose")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} → {self.address}"

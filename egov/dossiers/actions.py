@@ -37,6 +37,7 @@ from egov.dossiers.models import (
     ReturnMethod,
     StepStatus,
 )
+from egov.dossiers.signals import dossier_transitioned
 from egov.dossiers.workflow import REGISTER, Action, Status, actions_from, is_allowed
 from egov.infra.models import IdempotencyRecord
 from egov.lib.actions import action
@@ -209,6 +210,7 @@ def _transition(
     )
     if source != target:
         _notify_applicant(dossier, note if action_name != Action.ASSIGN else "")
+    dossier_transitioned.send(sender=Dossier, dossier=dossier, event=event)
     return event
 
 

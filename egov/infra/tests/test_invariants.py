@@ -21,6 +21,17 @@ PUBLIC_PAGES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # accounts: registration and password reset by one-time code
+    "register",
+    "register_verify",
+    "password_code",
+    "password_code_verify",
+    # portal: the service finder and the procedure pages (levels 1 and 2)
+    "services",
+    "service",
+    "service_form_pdf",
+    "service_template",
+    "life_event",
     "signature_verify",
     "signature_crl",
     "signature_ca_certificate",
