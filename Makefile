@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# QR codes, e-mails and the payment stand-in link back here.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
 # Debian packages the test suite drives: the browser, gettext for the translation check,
 # SoftHSM for PKCS#11 signing, fonts with Vietnamese glyphs for PDFs.
 TEST_SYSTEM_PACKAGES := chromium gettext softhsm2 opensc fonts-noto-core fonts-dejavu-core
@@ -31,7 +34,7 @@ run: $(VENV)/.runtime-installed
 	@$(BIN)/python scripts/compile_translations.py
 	@DEBUG=1 SECURE=0 $(BIN)/python manage.py migrate --no-input -v 0
 	@DEBUG=1 SECURE=0 $(BIN)/python manage.py collectstatic --no-input -v 0
-	@DEBUG=1 SECURE=0 $(BIN)/python manage.py load_demo
+	@DEBUG=1 SECURE=0 $(BIN)/python manage.py load_demo | tee var/demo-logins.txt
 	@DEBUG=1 SECURE=0 PORT=$(PORT) ./scripts/serve.sh
 
 test: $(VENV)/.dev-installed

@@ -254,7 +254,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 
 # E-mail ---------------------------------------------------------------------------------
-EMAIL_URL = env_str("EMAIL_URL", "console:" if DEBUG else "smtp://localhost:25")
+# Development keeps every message as a file under var/mail (read them there); production sends.
+EMAIL_URL = env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}" if DEBUG else "smtp://localhost:25")
 globals().update(parse_email_url(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "egov <no-reply@egov.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

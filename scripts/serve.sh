@@ -24,5 +24,11 @@ echo "egov is running at http://127.0.0.1:${PORT}/  (API docs: http://127.0.0.1:
 if [ ${#STANDINS[@]} -gt 0 ]; then
   echo "Stand-ins: VNPay gateway http://127.0.0.1:8790/_standin/transactions, SMS gateway http://127.0.0.1:8791/_standin/messages"
 fi
-echo "Log in with the demo accounts listed above. Press Ctrl+C to stop."
+echo "E-mails the platform sends are kept as files in var/mail/."
+if [ -f var/demo-logins.txt ]; then
+  echo
+  sed -n '/^Demo logins/,$p' var/demo-logins.txt
+fi
+echo
+echo "egov is running at http://127.0.0.1:${PORT}/ – log in with an account above. Ctrl+C stops."
 wait -n $WEB $WORKER

@@ -73,10 +73,19 @@ def parse_email_url(url: str) -> dict[str, Any]:
     """Turn ``smtp://user:pass@host:port/?tls=1`` (or ``console:``, ``locmem:``) into settings.
 
     Supported schemes: ``smtp`` (plain, optionally STARTTLS with ``?tls=1``), ``smtps`` (implicit
-    TLS), ``console``, ``locmem``, ``dummy``.
+    TLS), ``file`` (one file per message in a directory), ``console``, ``locmem``, ``dummy``.
     """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
+    if scheme == "file":
+        # file:///srv/egov/mail (absolute) or file:var/mail (relative to the working directory)
+        path = unquote(parts.path or parts.netloc)
+        if not path:
+            raise ImproperlyConfigured("EMAIL_URL file: needs a directory, e.g. file:///var/mail")
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": path,
+        }
     backends = {
         "console": "django.core.mail.backends.console.EmailBackend",
         "locmem": "django.core.mail.backends.locmem.EmailBackend",
@@ -86,7 +95,8 @@ def parse_email_url(url: str) -> dict[str, Any]:
         return {"EMAIL_BACKEND": backends[scheme]}
     if scheme not in {"smtp", "smtps"}:
         raise ImproperlyConfigured(
-            f"EMAIL_URL scheme {scheme!r} is not supported; use smtp, smtps, console or locmem."
+            f"EMAIL_URL scheme {scheme!r} is not supported; "
+            "use smtp, smtps, file, console or locmem."
         )
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     unknown = set(query) - {"tls", "timeout"}

@@ -51,6 +51,8 @@ def test_email_urls() -> None:
     assert smtp["EMAIL_HOST_PASSWORD"] == "p@ss"
     assert smtp["EMAIL_USE_TLS"] is True
     assert parse_email_url("smtps://mail.gov.vn")["EMAIL_PORT"] == 465
+    assert parse_email_url("file:///srv/egov/mail")["EMAIL_FILE_PATH"] == "/srv/egov/mail"
+    assert parse_email_url("file:var/mail")["EMAIL_FILE_PATH"] == "var/mail"
     with pytest.raises(ImproperlyConfigured):
         parse_email_url("ftp://mail.gov.vn")
     with pytest.raises(ImproperlyConfigured):
