@@ -52,8 +52,19 @@ def accessibility_violations(
     """Run axe-core (shipped with axe-playwright-python) on the page; list violations of
     the given impacts as readable lines, empty when the page passes."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error
 
-    results = Axe().run(page)
+    # A click that navigates returns once the navigation has started, not finished: axe run
+    # in between finds no document. Wait for the page to settle, and once more if it moved.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = Axe().run(page)
+            break
+        except Error as error:
+            navigating = "documentElement" in str(error) or "context was destroyed" in str(error)
+            if not navigating or attempt == 2:
+                raise
     return [
         f"{v['id']} ({v['impact']}): {v['help']} – "
         + ", ".join(str(node["target"]) for node in v["nodes"][:5])

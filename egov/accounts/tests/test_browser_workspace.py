@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from egov.testing.browser import accessibility_violations
 from egov.testing.world import PASSWORD
@@ -24,18 +25,18 @@ def test_clerk_logs_in_sees_the_workspace_and_switches_language(
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url("**/ws/")
-    assert page.get_by_role("heading", name="Bàn làm việc", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Bàn làm việc", level=1)).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "vi"
     assert "Cán bộ một cửa" in page.content()
     assert accessibility_violations(page) == []
 
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Workspace", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Workspace", level=1)).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "en"
     assert "One-stop clerk" in page.content()
 
     page.get_by_role("button", name="Tiếng Việt").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Bàn làm việc", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Bàn làm việc", level=1)).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "vi"

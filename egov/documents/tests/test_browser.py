@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from egov.documents.models import Document, Status
+from egov.testing.browser import accessibility_violations
 from egov.testing.world import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,14 +25,7 @@ def _fits_the_screen(page) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        v["id"]
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
+    return accessibility_violations(page)
 
 
 def test_the_leader_signs_from_the_workspace_on_a_phone(live_server, page, calendar) -> None:  # type: ignore[no-untyped-def]
@@ -51,7 +46,7 @@ def test_the_leader_signs_from_the_workspace_on_a_phone(live_server, page, calen
     sign.get_by_label("Chức vụ của anh/chị").fill("Phó Giám đốc")
     sign.get_by_role("button", name="Ký").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Đã ký, chờ ban hành").first.is_visible()
+    expect(page.get_by_text("Đã ký, chờ ban hành").first).to_be_visible()
     assert "KT. GIÁM ĐỐC" in page.content()
     assert Document.objects.get(pk=doc.pk).status == Status.SIGNED
     # Only the clerk's step remains, and the leader is offered none.
@@ -69,14 +64,14 @@ def test_the_search_and_register_pages_fit_a_phone(live_server, page, calendar) 
     page.get_by_role("searchbox", name="Tìm kiếm").fill("trat tu xay dung")
     page.get_by_role("button", name="Tìm kiếm").click()
     page.wait_for_load_state()
-    assert page.get_by_role(
-        "link", name="Kế hoạch kiểm tra trật tự xây dựng đô thị", exact=False
-    ).is_visible()
+    expect(
+        page.get_by_role("link", name="Kế hoạch kiểm tra trật tự xây dựng đô thị", exact=False)
+    ).to_be_visible()
     assert _fits_the_screen(page)
     assert _serious_violations(page) == []
     page.goto(live_server.url + "/documents/registers/")
     page.get_by_role("button", name="Xem").click()
     page.wait_for_load_state()
-    assert page.get_by_role("link", name="In sổ (PDF)").is_visible()
+    expect(page.get_by_role("link", name="In sổ (PDF)")).to_be_visible()
     assert _fits_the_screen(page)
     assert _serious_violations(page) == []

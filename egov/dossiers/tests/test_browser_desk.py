@@ -9,10 +9,11 @@ import re
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from egov.dossiers.models import Dossier
 from egov.dossiers.tests.factories import PDF, make_permit
+from egov.testing.browser import accessibility_violations
 from egov.testing.world import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,13 +34,7 @@ def _log_out(page: Any) -> None:
 
 def _check_page(page: Any) -> None:
     """No serious accessibility violation, and nothing wider than the phone."""
-    results = Axe().run(page)
-    serious = [
-        v["id"]
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-    assert serious == [], results.generate_report()
+    assert accessibility_violations(page) == [], page.url
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
@@ -69,19 +64,21 @@ def test_a_walk_in_dossier_is_received_accepted_and_processed(
     page.get_by_role("button", name="Đăng ký hồ sơ").click()
 
     page.wait_for_url(re.compile(r"/dossiers/000\.01\.01\.H58-\d{6}-0001/$"))
-    assert page.get_by_text("Đã nộp đủ các thành phần hồ sơ bắt buộc.").is_visible()
+    expect(page.get_by_text("Đã nộp đủ các thành phần hồ sơ bắt buộc.")).to_be_visible()
     _check_page(page)
     page.locator("details:has(form[action$='/actions/accept/']) > summary").click()
     page.locator("form[action$='/actions/accept/'] button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Tiếp nhận: đã thực hiện.").is_visible()
-    assert page.get_by_text("Đang xử lý").first.is_visible()
+    expect(page.get_by_text("Tiếp nhận: đã thực hiện.")).to_be_visible()
+    expect(page.get_by_text("Đang xử lý").first).to_be_visible()
 
     page.get_by_role("link", name="Mẫu 01").click()
-    assert page.get_by_role("heading", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả").is_visible()
+    expect(
+        page.get_by_role("heading", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
+    ).to_be_visible()
     dossier = Dossier.objects.get()
     assert dossier.due_on is not None
-    assert page.get_by_text(dossier.due_on.strftime("%d/%m/%Y"), exact=True).is_visible()
+    expect(page.get_by_text(dossier.due_on.strftime("%d/%m/%Y"), exact=True)).to_be_visible()
     _log_out(page)
 
     _log_in(page, base, "dung")
@@ -93,7 +90,7 @@ def test_a_walk_in_dossier_is_received_accepted_and_processed(
     form.get_by_label("Ghi chú").fill("Hồ sơ đủ điều kiện.")
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Hoàn thành bước: đã thực hiện.").is_visible()
+    expect(page.get_by_text("Hoàn thành bước: đã thực hiện.")).to_be_visible()
     _check_page(page)
 
     dossier.refresh_from_db()

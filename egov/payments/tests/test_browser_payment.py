@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from egov.testing.world import PASSWORD
 
@@ -47,7 +48,7 @@ def test_a_citizen_pays_a_fee_and_downloads_the_receipt(
 
     page.get_by_role("link", name="Nộp tiền").first.click()
     page.wait_for_url(f"**/payments/pay/fee-notice/{notice.code}/")
-    assert page.get_by_text("150.000 ₫").is_visible()
+    expect(page.get_by_text("150.000 ₫")).to_be_visible()
     assert _serious_violations(page) == []
     page.get_by_role("button", name="Thanh toán qua VNPAY").click()
 
@@ -56,14 +57,14 @@ def test_a_citizen_pays_a_fee_and_downloads_the_receipt(
     page.get_by_role("button", name="Thanh toán", exact=True).click()
 
     page.wait_for_url("**/payments/vnpay/return/**")
-    assert page.get_by_role("heading", name="Kết quả thanh toán").is_visible()
+    expect(page.get_by_role("heading", name="Kết quả thanh toán")).to_be_visible()
     assert _serious_violations(page) == []
-    assert page.get_by_text("đang xác nhận với cổng thanh toán").is_visible()
+    expect(page.get_by_text("đang xác nhận với cổng thanh toán")).to_be_visible()
 
     [payment] = world.citizen.payments.all()
     assert vnpay_gateway.send_ipn(payment.reference)["RspCode"] == "00"
     page.get_by_role("link", name="Xem giao dịch").click()
-    assert page.get_by_text("Đã thanh toán").first.is_visible()
+    expect(page.get_by_text("Đã thanh toán").first).to_be_visible()
     href = page.get_by_role("link", name="Tải biên lai (PDF)").get_attribute("href")
     receipt = page.request.get(live_server.url + href)
     assert receipt.headers["content-type"] == "application/pdf"
@@ -71,8 +72,10 @@ def test_a_citizen_pays_a_fee_and_downloads_the_receipt(
 
     # The payment's notice waits in the notifications list.
     page.goto(live_server.url + "/notifications/")
-    assert page.get_by_role("heading", name=f"Đã nhận thanh toán {payment.reference}").is_visible()
+    expect(
+        page.get_by_role("heading", name=f"Đã nhận thanh toán {payment.reference}")
+    ).to_be_visible()
     assert _serious_violations(page) == []
     page.get_by_role("button", name="Đánh dấu tất cả là đã đọc").click()
     page.wait_for_url("**/notifications/")
-    assert page.get_by_text("Bạn có 0 thông báo chưa đọc.").is_visible()
+    expect(page.get_by_text("Bạn có 0 thông báo chưa đọc.")).to_be_visible()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from egov.accounts.tests.helpers import code_in, deliver_outbox
 from egov.testing.browser import accessibility_violations
@@ -58,7 +59,7 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
         "000000" if code_in(mail.get_content()) != "000000" else "111111"
     )
     page.get_by_role("button", name="Xác nhận").click()
-    assert page.get_by_text("Mã không đúng").is_visible()
+    expect(page.get_by_text("Mã không đúng")).to_be_visible()
     page.get_by_label("Mã xác thực").fill(code_in(mail.get_content()))
     page.get_by_role("button", name="Xác nhận").click()
     page.wait_for_url("**/accounts/profile/")
@@ -73,24 +74,25 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
     page.get_by_label("Số nhà, đường, ấp (khu phố)").fill("12 Ấp Bắc")
     _clean(page)
     page.get_by_role("button", name="Lưu").click()
-    assert page.get_by_text("Đã lưu thông tin cá nhân.").is_visible()
+    expect(page.get_by_text("Đã lưu thông tin cá nhân.")).to_be_visible()
 
     # 3. Find the procedure without diacritics.
     page.get_by_role("link", name="Dịch vụ công").first.click()
     page.get_by_label("Bạn cần làm thủ tục gì?").fill("giay phep xay dung")
     page.get_by_role("button", name="Tìm kiếm").click()
+    page.wait_for_url(re.compile(r"[?&]q=giay"))
     _clean(page)
     page.get_by_role("link", name="Cấp giấy phép xây dựng công trình").click()
-    assert page.get_by_text("Thực hiện hoàn toàn trực tuyến").is_visible()
+    expect(page.get_by_text("Thực hiện hoàn toàn trực tuyến")).to_be_visible()
     _clean(page)
     page.get_by_role("button", name="Nộp hồ sơ trực tuyến").click()
 
     # 4. The form, prefilled; a draft with an upload, saved and resumed.
     page.wait_for_url("**/my/applications/**")
     assert page.get_by_label("Số định danh cá nhân").input_value() == "082090005678"
-    assert page.get_by_label("Họ tên người được ủy quyền").is_hidden()
+    expect(page.get_by_label("Họ tên người được ủy quyền")).to_be_hidden()
     page.get_by_label("Nộp thay người khác").check()
-    assert page.get_by_label("Họ tên người được ủy quyền").is_visible()
+    expect(page.get_by_label("Họ tên người được ủy quyền")).to_be_visible()
     page.get_by_label("Nộp thay người khác").uncheck()
     page.get_by_label("Số điện thoại").fill("0912345678")
     page.get_by_label("Số tầng").fill("9")
@@ -99,8 +101,8 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
     )
     _clean(page)
     page.get_by_role("button", name="Lưu bản nháp").click()
-    assert page.get_by_text("Đã lưu bản nháp").is_visible()
-    assert page.get_by_role("link", name="Bản vẽ thiết kế").is_visible()
+    expect(page.get_by_text("Đã lưu bản nháp")).to_be_visible()
+    expect(page.get_by_role("link", name="Bản vẽ thiết kế")).to_be_visible()
 
     page.get_by_role("link", name="Hồ sơ của tôi").first.click()
     _clean(page)
@@ -109,7 +111,8 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
     page.get_by_role("button", name="Tiếp tục để kiểm tra").click()
     # Bad input: the server names the field, in Vietnamese, next to it.
     error = page.locator("#f-floors-error")
-    assert error.is_visible() and "7" in error.inner_text()
+    expect(error).to_be_visible()
+    assert "7" in error.inner_text()
     _clean(page)
     page.get_by_label("Số tầng").fill("3")
     page.get_by_role("button", name="Tiếp tục để kiểm tra").click()
@@ -133,11 +136,11 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
     page.get_by_role("link", name="Cấp giấy phép xây dựng công trình").click()
     page.get_by_role("button", name="Tiếp tục để kiểm tra").click()
     page.wait_for_url("**/review/")
-    assert page.get_by_text("Đã nộp 150.000").is_visible()
+    expect(page.get_by_text("Đã nộp 150.000")).to_be_visible()
     page.get_by_role("button", name="Nộp hồ sơ").click()
     page.wait_for_url("**/my/dossiers/**")
     dossier = Dossier.objects.get()
-    assert page.get_by_text(dossier.code).first.is_visible()
+    expect(page.get_by_text(dossier.code).first).to_be_visible()
     _clean(page)
 
     # 6. The desk asks for one more document; the citizen sends it from the phone.
@@ -148,16 +151,16 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
         reason="Công trình trên 5 tầng cần thẩm duyệt phòng cháy",
     )
     page.reload()
-    assert (
-        page.get_by_role("listitem").filter(has_text="Văn bản thẩm duyệt PCCC").first.is_visible()
-    )
+    expect(
+        page.get_by_role("listitem").filter(has_text="Văn bản thẩm duyệt PCCC").first
+    ).to_be_visible()
     _clean(page)
     page.locator("#sup-title-0").fill("Văn bản thẩm duyệt PCCC")
     page.locator("#sup-file-0").set_input_files(
         files=[{"name": "pccc.pdf", "mimeType": "application/pdf", "buffer": PDF + b"pccc"}]
     )
     page.get_by_role("button", name="Gửi hồ sơ bổ sung").click()
-    assert page.get_by_text("Đã gửi hồ sơ bổ sung").is_visible()
+    expect(page.get_by_text("Đã gửi hồ sơ bổ sung")).to_be_visible()
 
     # 7. The agency decides and returns the signed result online.
     desk.accept_dossier(acting_user=world.clerk, dossier=dossier.code)
@@ -178,11 +181,11 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
     page.reload()
     href = page.get_by_role("link", name="Tải kết quả (PDF)").get_attribute("href")
     assert page.request.get(site + href).body() == RESULT
-    assert page.locator("#rating").is_visible()
+    expect(page.locator("#rating")).to_be_visible()
     _clean(page)
     page.get_by_role("link", name="Kho giấy tờ của tôi").first.click()
-    assert page.get_by_text(re.compile("Kết quả hồ sơ")).first.is_visible()
-    assert page.get_by_text(re.compile("Biên lai")).first.is_visible()
+    expect(page.get_by_text(re.compile("Kết quả hồ sơ")).first).to_be_visible()
+    expect(page.get_by_text(re.compile("Biên lai")).first).to_be_visible()
     _clean(page)
 
     # The e-mails went through the local SMTP server: the code and the payment's receipt.

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from egov.signatures.services import sign_pdf
 from egov.signatures.tests.conftest import build_pki, make_pdf
@@ -30,7 +31,7 @@ def test_a_citizen_uploads_a_signed_pdf_and_reads_the_result(
     page.get_by_role("button", name="Kiểm tra").click()
     page.wait_for_load_state()
 
-    assert page.get_by_role("heading", name="Kết quả").is_visible()
+    expect(page.get_by_role("heading", name="Kết quả")).to_be_visible()
     assert "Mọi chữ ký đều hợp lệ" in page.content()
     assert "Võ Thị Giang" in page.content()
     assert accessibility_violations(page) == []
