@@ -17,16 +17,32 @@ if TYPE_CHECKING:
     from egov.org.models import Agency
 
 
-def _next_seq() -> int:
-    """The global recording order. PostgreSQL hands it out from a sequence without any lock;
-    SQLite runs one writing transaction at a time, so the maximum plus one is safe there."""
+def _lock_head(chain: int) -> tuple[int, int, str, int]:
+    """Lock the chain's head row and draw the global recording order, in one round trip on
+    PostgreSQL: (head id, head seq, head hash, next global seq). The head row is created the
+    first time a chain is used (after that the common path is a single statement)."""
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT id, seq, hash, nextval('audit_event_seq') FROM audit_auditchainhead "
+            "WHERE chain = %s FOR UPDATE"
+        )
+    else:
+        # SQLite runs one writing transaction at a time: the maximum plus one is safe there.
+        sql = (
+            "SELECT id, seq, hash, (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_auditevent) "
+            "FROM audit_auditchainhead WHERE chain = %s"
+        )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval('audit_event_seq')")
-        else:
-            cursor.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_auditevent")
-        (value,) = cursor.fetchone()
-    return int(value)
+        cursor.execute(sql, [chain])
+        row = cursor.fetchone()
+        if row is None:
+            AuditChainHead.objects.bulk_create(
+                [AuditChainHead(chain=chain, seq=0, hash=GENESIS)], ignore_conflicts=True
+            )
+            cursor.execute(sql, [chain])
+            row = cursor.fetchone()
+    head_id, head_seq, head_hash, next_seq = row
+    return int(head_id), int(head_seq), str(head_hash), int(next_seq)
 
 
 def record_event(
@@ -47,15 +63,12 @@ def record_event(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     chain = chain_for(object_type, str(object_id))
-    AuditChainHead.objects.bulk_create(
-        [AuditChainHead(chain=chain, seq=0, hash=GENESIS)], ignore_conflicts=True
-    )
-    head = AuditChainHead.objects.select_for_update().get(chain=chain)
+    head_id, head_seq, head_hash, next_seq = _lock_head(chain)
     is_user = actor is not None and actor.is_authenticated
     event = AuditEvent(
-        seq=_next_seq(),
+        seq=next_seq,
         chain=chain,
-        chain_seq=head.seq + 1,
+        chain_seq=head_seq + 1,
         hash_version=2,
         created_at=timezone.now(),
         actor=actor if is_user else None,
@@ -67,13 +80,11 @@ def record_event(
         before=canonical(before),
         after=canonical(after),
         client_ip=client_ip_var.get(),
-        prev_hash=head.hash,
+        prev_hash=head_hash,
     )
     event.hash = event_hash(event)
     event.save(force_insert=True)
-    head.seq = event.chain_seq
-    head.hash = event.hash
-    head.save(update_fields=["seq", "hash"])
+    AuditChainHead.objects.filter(pk=head_id).update(seq=event.chain_seq, hash=event.hash)
     note_audit_event()
     return event
 
