@@ -1,6 +1,7 @@
 """The HTTP API: every app's ``api.py`` router under /api/v1, errors as RFC 7807 problem+json.
 
-An app exposes ``router`` (a ninja Router) and ``PREFIX`` (where to mount it) in its api.py.
+An app exposes ``router`` (a ninja Router) and ``PREFIX`` (where to mount it) in its api.py, and
+optionally ``EXTRA_ROUTERS`` ((prefix, router) pairs) for operations outside that prefix.
 Every operation requires authentication (bearer token or session) unless it passes
 ``auth=None`` and is listed in ``PUBLIC_OPERATIONS`` (an invariant test checks both ways).
 """
@@ -53,6 +54,9 @@ def public(method: str, path: str) -> None:
 def problem_response(request: HttpRequest, problem: Problem) -> HttpResponse:
     response = api.create_response(request, problem.as_dict(), status=problem.status)
     response["Content-Type"] = "application/problem+json"
+    retry_after = problem.extra.get("retry_after")
+    if retry_after is not None:  # 429 (RFC 6585) and 503 say when to come back
+        response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -156,6 +160,9 @@ def _mount_app_routers() -> None:
             continue
         module = importlib.import_module(module_name)
         api.add_router(module.PREFIX, module.router)
+        # Operations an app serves outside its prefix, e.g. under /public.
+        for prefix, router in getattr(module, "EXTRA_ROUTERS", ()):
+            api.add_router(prefix, router)
 
 
 _mount_app_routers()

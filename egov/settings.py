@@ -315,6 +315,10 @@ PAYMENT_MIN_AMOUNT = env_int("PAYMENT_MIN_AMOUNT", 5000)
 PAYMENT_MAX_AMOUNT = env_int("PAYMENT_MAX_AMOUNT", 999_999_999)
 # Largest scan accepted with a dossier, in MB.
 EGOV_DOSSIER_MAX_FILE_MB = env_int("EGOV_DOSSIER_MAX_FILE_MB", 10)
+# Public status lookup (/lookup/, GET /api/v1/public/dossiers/{code}): lookups per client
+# address per window (seconds).
+DOSSIER_LOOKUP_RATE_LIMIT = env_int("DOSSIER_LOOKUP_RATE_LIMIT", 30)
+DOSSIER_LOOKUP_RATE_WINDOW = env_int("DOSSIER_LOOKUP_RATE_WINDOW", 60)
 
 # Digital signatures (egov.signatures, docs/apps/signatures.md) ------------------------------
 # PKCS#11 module of the HSM or token holding the officials' and agencies' signing keys.

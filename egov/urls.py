@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 from egov import views
 from egov.accounts import views as account_views
 from egov.api import api
+from egov.dossiers import public_views as dossier_lookup
 
 
 def _public(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
@@ -64,6 +65,9 @@ urlpatterns = [
     path("payments/", include("egov.payments.urls")),
     path("signatures/", include("egov.signatures.urls")),
     path("dossiers/", include("egov.dossiers.urls")),
+    # Public status lookup; form 01's QR code points to /lookup/<code>/.
+    path("lookup/", dossier_lookup.lookup, name="lookup"),
+    path("lookup/<str:code>/", dossier_lookup.lookup_detail, name="lookup_detail"),
     path("documents/", include("egov.documents.urls")),
     path("exchange/", include("egov.exchange.urls")),
     path("my/documents/", include("egov.docstore.urls")),

@@ -52,6 +52,7 @@ from egov.workdays.selectors import get_calendar
 
 if TYPE_CHECKING:
     from egov.accounts.models import User
+    from egov.dossiers.models import DossierRating
 
 IDEMPOTENCY_SCOPE = "dossiers.register"
 # Kinds of template step that are not processing: receipt happens at acceptance, return after
@@ -147,29 +148,60 @@ def _who(user: User | None) -> User | None:
 
 
 def _notify_applicant(dossier: Dossier, note: str = "") -> None:
-    if dossier.applicant_id is None:
-        return
-    with translation.override("vi"):
-        title = _("Dossier %(code)s: %(status)s") % {
-            "code": dossier.code,
-            "status": Status(dossier.status).label,
-        }
-        body = _("Procedure: %(procedure)s.") % {"procedure": dossier.procedure_name}
-        if dossier.due_on and dossier.status not in (Status.RETURNED, Status.WITHDRAWN):
-            body += " " + _("Appointment date: %(date)s.") % {
-                "date": dossier.due_on.strftime("%d/%m/%Y")
-            }
-        if note:
-            body += "\n" + note
-    notify(
-        f"dossiers.{dossier.status}",
-        recipients=[dossier.applicant] if dossier.applicant else [],
-        title=title,
-        body=body,
-        url=reverse("dossiers:detail", args=[dossier.code]),
-        related=dossier,
-        context={"code": dossier.code, "status": dossier.status},
-    )
+    """Tell the applicant about the dossier's new status (events in notification_events.py):
+    their account on the channels they chose, linking to their page in the portal; an applicant
+    without an account at the dossier's e-mail address and phone, linking to the public lookup."""
+    from egov.notifications.events import get_event
+    from egov.notifications.services import Contact, absolute_url
+
+    event = f"dossiers.{dossier.status}"
+    unit, agency = dossier.receiving_unit, dossier.receiving_agency
+    # ``note`` is what the transition recorded: the missing documents of a supplement request,
+    # the reason of a refusal, rejection or pause, the result's summary, or a remark.
+    status = dossier.status
+    context = {
+        "code": dossier.code,
+        "procedure": dossier.procedure_name,
+        "agency": agency.name,
+        "due_date": dossier.due_on.strftime("%d/%m/%Y") if dossier.due_on else "",
+        "note": note,
+        "missing": note if status in (Status.INCOMPLETE, Status.SUPPLEMENT_REQUESTED) else "",
+        "reason": note
+        if status in (Status.REFUSED, Status.REJECTED, Status.WAITING_FOR_APPLICANT)
+        else "",
+        "result": " ".join(filter(None, [dossier.result_summary, dossier.result_number])),
+        "return_method": dossier.return_method,
+        "return_to": dossier.return_address or dossier.applicant_address
+        if dossier.return_method == ReturnMethod.POST
+        else ", ".join(filter(None, [unit.name, agency.name, agency.address])),
+        "rating_url": "",
+    }
+    if dossier.applicant is not None:
+        if dossier.status == Status.RETURNED:
+            context["rating_url"] = absolute_url(reverse("dossiers:rate", args=[dossier.code]))
+        notify(
+            event,
+            recipients=[dossier.applicant],
+            url=reverse("portal:dossier", args=[dossier.code]),
+            related=dossier,
+            context=context,
+        )
+    elif dossier.applicant_email or dossier.applicant_phone:
+        spec = get_event(event)
+        notify(
+            event,
+            recipients=[
+                Contact(
+                    email=dossier.applicant_email,
+                    phone=dossier.applicant_phone,
+                    name=dossier.applicant_name,
+                )
+            ],
+            url=reverse("lookup_detail", args=[dossier.code]),
+            related=dossier,
+            context=context,
+            channels=spec.channels if spec is not None else (),
+        )
 
 
 def _transition(
@@ -1724,3 +1756,71 @@ def send_deadline_warnings(*, acting_user: User | None) -> dict[str, int]:
         after=counts,
     )
     return counts
+
+
+# ------------------------------------------------------------------------------------------
+# Rating (after return)
+
+
+@action
+def rate_dossier(
+    *,
+    acting_user: User,
+    dossier: Dossier | str,
+    scores: Mapping[str, int | None],
+    comment: str = "",
+) -> DossierRating:
+    """The applicant rates the service on the DOMAIN.md criteria (2/1/0 each), once, after the
+    result was returned. Of two ratings sent at once exactly one is kept; the other gets 409."""
+    # Imported here: this section stays independent of the rest of the module.
+    from django.db import IntegrityError, transaction
+
+    from egov.dossiers.models import RATING_CRITERIA, RATING_SCORES
+    from egov.dossiers.models import DossierRating as Rating
+
+    dossier = _lock(dossier)
+    if dossier.status != Status.RETURNED:
+        raise Conflict(
+            _("The dossier can be rated once its result has been returned."),
+            code="not_returned",
+            extra={"status": dossier.status},
+        )
+    if dossier.applicant_id is None or dossier.applicant_id != acting_user.pk:
+        raise PermissionDenied(_("Only the applicant may rate the service of this dossier."))
+    if Rating.objects.filter(dossier=dossier).exists():
+        raise Conflict(_("This dossier has already been rated."), code="already_rated")
+    values: dict[str, int | None] = {}
+    for criterion in RATING_CRITERIA:
+        score = scores.get(criterion.field)
+        if criterion.online_only and dossier.channel != Channel.ONLINE:
+            if score is not None:
+                raise invalid(criterion.field, _("Only online dossiers rate the online service."))
+        elif score is None:
+            if criterion.not_applicable is None:
+                raise invalid(criterion.field, _("This field is required."))
+        elif score not in RATING_SCORES:
+            raise invalid(criterion.field, _("Choose 2, 1 or 0."))
+        values[criterion.field] = score
+    unknown = sorted(set(scores) - set(values))
+    if unknown:
+        raise invalid(unknown[0], _("This is not a rating criterion."))
+    rating = Rating(
+        dossier=dossier,
+        rated_by=acting_user,
+        rated_at=timezone.now(),
+        comment=_text(comment, "comment", required=False, max_length=2000),
+        **values,
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a lost race leaves the transaction usable
+            rating.save(force_insert=True)
+    except IntegrityError as exc:
+        raise Conflict(_("This dossier has already been rated."), code="already_rated") from exc
+    record_event(
+        actor=acting_user,
+        verb="dossiers.rate",
+        obj=dossier,
+        agency=dossier.receiving_agency,
+        after={"rating": rating.scores, "average": rating.average},
+    )
+    return rating

@@ -18,21 +18,26 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from egov.accounts.selectors import request_user
+from egov.api import public
 from egov.dossiers import deadlines, permissions, selectors
 from egov.dossiers.access import access_dossier
 from egov.dossiers.actions import (
     IDEMPOTENCY_SCOPE,
     ApplicantInput,
     DocumentInput,
+    rate_dossier,
     register_dossier,
 )
 from egov.dossiers.forms import FORM_TITLES
+from egov.dossiers.lookup import count_lookup, public_status
 from egov.dossiers.models import (
+    RATING_CRITERIA,
     ApplicantKind,
     Channel,
     Dossier,
     DossierDocument,
     DossierEvent,
+    DossierRating,
     ReturnMethod,
 )
 from egov.dossiers.operations import perform
@@ -684,3 +689,134 @@ def _add_action_operation(action_name: str, schema: type[Schema]) -> None:
 
 for _action, _schema in ACTION_SCHEMAS.items():
     _add_action_operation(_action, _schema)
+
+
+# ------------------------------------------------------------------------------------------
+# Rating (after return)
+
+
+def _score_field(description: str, *, optional: bool = False) -> Any:
+    return Field(None if optional else ..., ge=0, le=2, description=description)
+
+
+class RatingIn(Schema):
+    """Each criterion scored 2 (best), 1 or 0, like the Circular 01/2018 indices."""
+
+    time_taken: int = _score_field("Time taken: 2 earlier than the appointment, 1 on it, 0 later.")
+    bodies_contacted: int = _score_field(
+        "Bodies contacted: 2 only the one-stop desk, 1 one other body, 0 more."
+    )
+    desk_contacts: int = _score_field(
+        "Contacts with the desk to complete the dossier: 2 none, 1 once, 0 more."
+    )
+    published_info: int = _score_field("Accuracy of the published information on the procedure.")
+    staff_attitude: int = _score_field("Attitude of the staff.")
+    lawfulness: int = _score_field("Lawfulness of the result and of the costs.")
+    complaint_handling: int | None = _score_field(
+        "Handling of feedback or a complaint; null when there was none.", optional=True
+    )
+    online_service: int | None = _score_field(
+        "Quality of the online service: required for online dossiers, null for the others.",
+        optional=True,
+    )
+    comment: str = Field("", max_length=2000)
+
+
+class RatingOut(Schema):
+    dossier: str
+    rated_at: dt.datetime
+    time_taken: int
+    bodies_contacted: int
+    desk_contacts: int
+    published_info: int
+    staff_attitude: int
+    lawfulness: int
+    complaint_handling: int | None
+    online_service: int | None
+    comment: str
+    average: float = Field(..., description="Mean of the criteria answered (0–2).")
+
+
+def rating_out(rating: DossierRating, code: str) -> RatingOut:
+    return RatingOut(
+        dossier=code,
+        rated_at=rating.rated_at,
+        **{c.field: getattr(rating, c.field) for c in RATING_CRITERIA},
+        comment=rating.comment,
+        average=rating.average,
+    )
+
+
+@router.get("/{code}/rating", response=RatingOut, summary="The applicant's rating")
+def get_rating(request: HttpRequest, code: str) -> RatingOut:
+    """The rating of a returned dossier, for its applicant and the staff who may see the
+    dossier. 404 when the caller may not see the dossier or it has not been rated."""
+    dossier = access_dossier(request_user(request), code)
+    rating = DossierRating.objects.filter(dossier=dossier).first()
+    if rating is None:
+        raise NotFound(_("This dossier has not been rated yet."), code="not_rated")
+    return rating_out(rating, dossier.code)
+
+
+@router.post("/{code}/rating", response={201: RatingOut}, summary="Rate the service")
+def post_rating(request: HttpRequest, code: str, payload: RatingIn) -> Status[RatingOut]:
+    """The applicant rates the service once the result is returned (one rating per dossier).
+    404 when the caller may not see the dossier; 409 before return or when already rated;
+    403 for staff; 422 naming the field for a bad score."""
+    user = request_user(request)
+    dossier = access_dossier(user, code)
+    values = payload.model_dump()
+    comment = values.pop("comment")
+    rating = rate_dossier(acting_user=user, dossier=dossier.code, scores=values, comment=comment)
+    return Status(201, rating_out(rating, dossier.code))
+
+
+# ------------------------------------------------------------------------------------------
+# Public status lookup: /api/v1/public/dossiers/{code}
+
+public_router = Router(tags=["public lookup"])
+EXTRA_ROUTERS = [("/public/dossiers", public_router)]
+
+
+class PublicStatusOut(Schema):
+    code: str
+    procedure_name: str
+    receiving_agency: str
+    status: str
+    status_label: str
+    received_on: dt.date
+    appointment_on: dt.date | None
+    returned_on: dt.date | None
+    applicant: str = Field(..., description="The applicant's name, masked (N. V. An).")
+
+
+@public_router.get(
+    "/{code}",
+    response=PublicStatusOut,
+    auth=None,
+    summary="Public status of a dossier",
+    operation_id="dossier_public_status",
+)
+def public_dossier_status(request: HttpRequest, code: str) -> PublicStatusOut:
+    """Anyone with the dossier code (form 01 and its QR code) sees where it stands: procedure,
+    receiving agency, state, received, appointment and returned dates, and the applicant's
+    masked name — nothing else personal. Rate-limited per client (429 with `Retry-After`);
+    an unknown code gives 404 after the same work as a known one."""
+    count_lookup(request)
+    found = public_status(code)
+    if found is None:
+        raise NotFound()
+    return PublicStatusOut(
+        code=found.code,
+        procedure_name=found.procedure_name,
+        receiving_agency=found.receiving_agency,
+        status=found.status,
+        status_label=found.status_label,
+        received_on=found.received_on,
+        appointment_on=found.appointment_on,
+        returned_on=found.returned_on,
+        applicant=found.applicant,
+    )
+
+
+public("GET", "/public/dossiers/{code}")

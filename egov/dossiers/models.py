@@ -8,8 +8,13 @@ material of forms 01–06, the statistics and the public status lookup.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from egov.dossiers.workflow import Action, Status
@@ -549,3 +554,163 @@ class DossierForm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} form {self.number}"
+
+
+# ------------------------------------------------------------------------------------------
+# Ratings (đánh giá mức độ hài lòng)
+
+
+@dataclass(frozen=True)
+class RatingCriterion:
+    """One thing the applicant rates, scored like the Circular 01/2018 indices: 2, 1 or 0."""
+
+    field: str
+    label: Promise
+    # The meaning of each score for this criterion, best first (2, 1, 0).
+    choices: tuple[tuple[int, Promise], ...]
+    # May be left unanswered: the answer that says why (e.g. "I made no complaint").
+    not_applicable: Promise | None = None
+    # Asked only about dossiers submitted online (and then required).
+    online_only: bool = False
+
+
+# DOMAIN.md §4: "Citizens rate: time taken, bodies contacted, contacts with the desk, accuracy
+# of published info, staff attitude, lawfulness of result and costs, complaint handling,
+# online-service quality", each on the 2/1/0 scale of the indices.
+RATING_CRITERIA: tuple[RatingCriterion, ...] = (
+    RatingCriterion(
+        "time_taken",
+        _("Time taken to settle the dossier"),
+        (
+            (2, _("Earlier than the appointment date")),
+            (1, _("On the appointment date")),
+            (0, _("Later than the appointment date")),
+        ),
+    ),
+    RatingCriterion(
+        "bodies_contacted",
+        _("Bodies you had to contact"),
+        (
+            (2, _("Only the one-stop desk")),
+            (1, _("One other body as well")),
+            (0, _("More than one other body")),
+        ),
+    ),
+    RatingCriterion(
+        "desk_contacts",
+        _("Times you had to contact the desk to complete the dossier"),
+        ((2, _("None")), (1, _("Once")), (0, _("More than once"))),
+    ),
+    RatingCriterion(
+        "published_info",
+        _("Accuracy of the published information on the procedure"),
+        (
+            (2, _("Accurate and complete")),
+            (1, _("Partly accurate or incomplete")),
+            (0, _("Not accurate")),
+        ),
+    ),
+    RatingCriterion(
+        "staff_attitude",
+        _("Attitude of the staff"),
+        (
+            (2, _("Courteous and helpful")),
+            (1, _("Acceptable")),
+            (0, _("Not acceptable (discourteous, troublesome or harassing)")),
+        ),
+    ),
+    RatingCriterion(
+        "lawfulness",
+        _("Lawfulness of the result and of the costs"),
+        (
+            (2, _("Lawful result; only the published fees and charges were paid")),
+            (1, _("Some doubts about the result or the costs")),
+            (0, _("Unlawful result, or costs beyond the published fees and charges")),
+        ),
+    ),
+    RatingCriterion(
+        "complaint_handling",
+        _("Handling of your feedback or complaint"),
+        (
+            (2, _("Answered on time")),
+            (1, _("Answered late")),
+            (0, _("Not answered")),
+        ),
+        not_applicable=_("I made no feedback or complaint"),
+    ),
+    RatingCriterion(
+        "online_service",
+        _("Quality of the online public service"),
+        (
+            (2, _("Easy to use and worked well")),
+            (1, _("Usable, with difficulties")),
+            (0, _("Did not work properly")),
+        ),
+        online_only=True,
+    ),
+)
+RATING_SCORES = (0, 1, 2)
+
+
+def _score(label: Any, *, null: bool = False) -> models.PositiveSmallIntegerField[Any, Any]:
+    return models.PositiveSmallIntegerField(
+        label,
+        null=null,
+        blank=null,
+        validators=[MaxValueValidator(2)],
+    )
+
+
+class DossierRating(models.Model):
+    """The applicant's rating of the service, once the result is returned; one per dossier."""
+
+    dossier = models.OneToOneField(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="rating"
+    )
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rated by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rated_at = models.DateTimeField(_("rated"), db_index=True)
+    time_taken = _score(_("time taken"))
+    bodies_contacted = _score(_("bodies contacted"))
+    desk_contacts = _score(_("contacts with the desk"))
+    published_info = _score(_("accuracy of the published information"))
+    staff_attitude = _score(_("staff attitude"))
+    lawfulness = _score(_("lawfulness of the result and costs"))
+    complaint_handling = _score(_("complaint handling"), null=True)
+    online_service = _score(_("online-service quality"), null=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.average}"
+
+    @property
+    def scores(self) -> dict[str, int]:
+        """The criteria answered, by field name."""
+        values = {c.field: getattr(self, c.field) for c in RATING_CRITERIA}
+        return {k: v for k, v in values.items() if v is not None}
+
+    @property
+    def average(self) -> float:
+        """Mean score over the criteria answered (0–2, one decimal, like the indices)."""
+        scores = list(self.scores.values())
+        return round(sum(scores) / len(scores), 1) if scores else 0.0
+
+    def answers(self) -> list[tuple[RatingCriterion, int | None, Promise | None]]:
+        """(criterion, score, what the score means) for showing the rating."""
+        rows = []
+        for criterion in RATING_CRITERIA:
+            score = getattr(self, criterion.field)
+            meaning = dict(criterion.choices).get(score) if score is not None else None
+            if score is None and criterion.online_only:
+                continue
+            rows.append((criterion, score, meaning or criterion.not_applicable))
+        return rows

@@ -253,3 +253,90 @@ def has_warnings_due(calendar: WorkCalendar, today: dt.date) -> bool:
         .filter(Q(leader_warned_for__isnull=True) | ~Q(leader_warned_for=F("due_on")))
         .exists()
     )
+
+
+# ------------------------------------------------------------------------------------------
+# Ratings
+
+
+class RatingGroup:
+    AGENCY = "agency"  # the receiving agency
+    PROCEDURE = "procedure"
+    MONTH = "month"  # of the rating, in Vietnam time
+    ALL = (AGENCY, PROCEDURE, MONTH)
+
+
+def rating_summary(
+    *,
+    agency: int | None = None,
+    procedure: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    group_by: str = "",
+) -> list[dict[str, Any]]:
+    """Rating aggregates for statistics: filtered by receiving agency (id), procedure code and
+    the days the ratings were given (Vietnam time, both ends included), one row per group
+    (``RatingGroup``; no grouping: one row for everything).
+
+    Each row: the group's key (``agency_id`` and ``agency_name``, ``procedure_code`` and
+    ``procedure_name``, or ``month`` as a date), ``count``, the mean score 0–2 of every
+    criterion over the ratings that answered it (one decimal, like the Circular 01/2018 indices;
+    None when nobody answered it) and ``average``, the mean of those means.
+    """
+    from django.db.models import Avg, Count
+    from django.db.models.functions import TruncMonth
+
+    from egov.dossiers.models import RATING_CRITERIA, DossierRating
+
+    ratings = DossierRating.objects.all()
+    if agency is not None:
+        ratings = ratings.filter(dossier__receiving_agency_id=agency)
+    if procedure:
+        ratings = ratings.filter(dossier__procedure_code=procedure)
+    if date_from is not None:
+        ratings = ratings.filter(rated_at__gte=_day_start(date_from))
+    if date_to is not None:
+        ratings = ratings.filter(rated_at__lt=_day_start(date_to + dt.timedelta(days=1)))
+    keys: list[str]
+    if group_by == RatingGroup.AGENCY:
+        keys = ["agency_id", "agency_name"]
+        ratings = ratings.annotate(
+            agency_id=F("dossier__receiving_agency_id"),
+            agency_name=F("dossier__receiving_agency__name"),
+        )
+    elif group_by == RatingGroup.PROCEDURE:
+        keys = ["procedure_code", "procedure_name"]
+        ratings = ratings.annotate(
+            procedure_code=F("dossier__procedure_code"),
+            procedure_name=F("dossier__procedure__name"),
+        )
+    elif group_by == RatingGroup.MONTH:
+        keys = ["month"]
+        ratings = ratings.annotate(month=TruncMonth("rated_at", tzinfo=VIETNAM))
+    elif group_by:
+        raise ValueError(f"group_by must be one of {RatingGroup.ALL} or empty")
+    else:
+        keys = []
+    means = {c.field: Avg(c.field) for c in RATING_CRITERIA}
+    rows = (
+        ratings.values(*keys).annotate(count=Count("id"), **means).order_by(*keys)
+        if keys
+        else [ratings.aggregate(count=Count("id"), **means)]
+    )
+    summary = []
+    for row in rows:
+        if not row["count"]:
+            continue
+        answered = {c.field: row[c.field] for c in RATING_CRITERIA if row[c.field] is not None}
+        result: dict[str, Any] = {key: row[key] for key in keys}
+        if "month" in result and isinstance(result["month"], dt.datetime):
+            result["month"] = result["month"].date()
+        result["count"] = row["count"]
+        for criterion in RATING_CRITERIA:
+            value = row[criterion.field]
+            result[criterion.field] = round(float(value), 1) if value is not None else None
+        result["average"] = (
+            round(sum(float(v) for v in answered.values()) / len(answered), 1) if answered else None
+        )
+        summary.append(result)
+    return summary

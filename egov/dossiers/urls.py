@@ -9,6 +9,7 @@ urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("desk/<str:procedure_code>/", views.register, name="register"),
     path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/rating/", views.rate, name="rate"),
     path("<str:code>/actions/<str:action>/", views.perform_action, name="action"),
     path("<str:code>/documents/<int:pk>/", views.document_file, name="document"),
     path("<str:code>/forms/<int:pk>/", views.form_record, name="form"),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,11 +19,17 @@ from django.views.decorators.http import require_http_methods
 from egov.accounts.selectors import request_user
 from egov.dossiers import deadlines, permissions, selectors
 from egov.dossiers.access import access_dossier
-from egov.dossiers.actions import missing_documents, register_dossier
+from egov.dossiers.actions import missing_documents, rate_dossier, register_dossier
 from egov.dossiers.forms import FORM_TITLES
-from egov.dossiers.models import Channel, Dossier, DossierDocument, DossierForm
+from egov.dossiers.models import Channel, Dossier, DossierDocument, DossierForm, DossierRating
 from egov.dossiers.operations import perform
-from egov.dossiers.webforms import ACTION_FORMS, REGISTER_FIELD_MAP, FilterForm, RegisterForm
+from egov.dossiers.webforms import (
+    ACTION_FORMS,
+    REGISTER_FIELD_MAP,
+    FilterForm,
+    RatingForm,
+    RegisterForm,
+)
 from egov.dossiers.workflow import Action, Status
 from egov.lib.problems import InvalidInput, NotFound, Problem
 from egov.org.models import AgencyLevel, Role, Unit
@@ -211,6 +218,9 @@ def _detail_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
         if dossier.status in (Status.SUBMITTED, Status.INCOMPLETE)
         else [],
         "is_staff": is_staff_member(user),
+        "rating": DossierRating.objects.filter(dossier=dossier).first()
+        if dossier.status == Status.RETURNED
+        else None,
         "form_titles": FORM_TITLES,
         "Status": Status,
     }
@@ -324,3 +334,49 @@ def _form_dates(data: dict[str, Any]) -> dict[str, Any]:
         except (TypeError, ValueError):
             continue
     return shown
+
+
+# ------------------------------------------------------------------------------------------
+# Rating (the applicant, after return)
+
+
+@require_http_methods(["GET", "POST"])
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    """The applicant rates the service once the result is returned; afterwards the page shows
+    the rating given. Anyone else gets 404."""
+    user = request_user(request)
+    try:
+        dossier = access_dossier(user, code)
+    except NotFound as exc:
+        raise Http404 from exc
+    if dossier.applicant_id != user.pk:
+        raise Http404
+    rating = DossierRating.objects.filter(dossier=dossier).first()
+    form = RatingForm(request.POST or None, dossier=dossier)
+    status = 200
+    if rating is None and dossier.status != Status.RETURNED:
+        status = 409
+    elif rating is None and request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                rate_dossier(
+                    acting_user=user,
+                    dossier=dossier.code,
+                    scores=form.scores(),
+                    comment=form.cleaned_data["comment"],
+                )
+            except InvalidInput as problem:
+                _show_problem(form, problem)
+            except Problem as problem:
+                messages.error(request, str(problem.detail))
+                return redirect("dossiers:rate", dossier.code)
+            else:
+                messages.success(request, _("Thank you for rating our service."))
+                return redirect(reverse("portal:dossier", args=[dossier.code]) + "#rating")
+    return render(
+        request,
+        "dossiers/rate.html",
+        {"dossier": dossier, "rating": rating, "form": form, "Status": Status},
+        status=status,
+    )

@@ -405,3 +405,40 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Any")), *Status.choices]  # type: ignore[attr-defined]
         self.fields["channel"].choices = [("", _("Any")), *Channel.choices]  # type: ignore[attr-defined]
+
+
+class RatingForm(forms.Form):
+    """The rating page: one question per DOMAIN.md criterion, answered 2, 1 or 0."""
+
+    NOT_APPLICABLE = ""
+
+    def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
+        from egov.dossiers.models import RATING_CRITERIA
+
+        super().__init__(*args, **kwargs)
+        self.dossier = dossier
+        for criterion in RATING_CRITERIA:
+            if criterion.online_only and dossier.channel != Channel.ONLINE:
+                continue
+            choices: list[tuple[Any, Any]] = [
+                (score, f"{meaning} ({score})") for score, meaning in criterion.choices
+            ]
+            if criterion.not_applicable is not None:
+                choices.append((self.NOT_APPLICABLE, criterion.not_applicable))
+            self.fields[criterion.field] = forms.TypedChoiceField(
+                label=str(criterion.label),
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=criterion.not_applicable is None,
+                widget=forms.RadioSelect,
+            )
+        self.fields["comment"] = forms.CharField(
+            label=_("Anything else you want to tell us (optional)"),
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+
+    def scores(self) -> dict[str, int | None]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "comment"}

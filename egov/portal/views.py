@@ -494,6 +494,15 @@ def _rating_url(dossier: Dossier) -> str:
     return ""
 
 
+def _rating(dossier: Dossier) -> Any:
+    """The applicant's rating once given (the dossiers app's ``DossierRating``)."""
+    if dossier.status != Status.RETURNED:
+        return None
+    from egov.dossiers.models import DossierRating
+
+    return DossierRating.objects.filter(dossier=dossier).first()
+
+
 def _supplement_request(dossier: Dossier) -> dict[str, Any] | None:
     if dossier.status not in (Status.INCOMPLETE, Status.SUPPLEMENT_REQUESTED):
         return None
@@ -536,6 +545,7 @@ def _dossier_context(
         "can_withdraw": Action.WITHDRAW in allowed,
         "result": result,
         "rating_url": _rating_url(dossier) if dossier.status == Status.RETURNED else "",
+        "rating": _rating(dossier),
         "store": list(documents_of(user)) if Action.SUBMIT_SUPPLEMENT in allowed else [],
         "supplement_files": range(SUPPLEMENT_FILES),
         "errors": errors or {},

@@ -108,3 +108,28 @@ def test_two_clerks_on_the_api_one_gets_200_the_other_409(world: Any, live_serve
 
     statuses = _race([lambda c=c: call(c) for c in cookies])
     assert sorted(statuses) == [200, 409], statuses
+
+
+def test_two_ratings_sent_at_once_one_is_kept_the_other_gets_409(world: Any) -> None:
+    from egov.dossiers.models import DossierRating
+    from egov.dossiers.tests.factories import dossier_in
+
+    dossier = dossier_in("returned", world, make_permit(world))
+    scores = {
+        "time_taken": 2,
+        "bodies_contacted": 2,
+        "desk_contacts": 2,
+        "published_info": 2,
+        "staff_attitude": 2,
+        "lawfulness": 2,
+    }
+    results = _race(
+        [
+            lambda: actions.rate_dossier(
+                acting_user=world.citizen, dossier=dossier.code, scores=scores
+            )
+            for _ in range(2)
+        ]
+    )
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "DossierRating"], results
+    assert DossierRating.objects.filter(dossier=dossier).count() == 1

@@ -35,6 +35,9 @@ PUBLIC_PAGES = {
     "signature_verify",
     "signature_crl",
     "signature_ca_certificate",
+    # dossiers: the public status lookup
+    "lookup",
+    "lookup_detail",
 }
 
 
