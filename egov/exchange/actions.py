@@ -1257,7 +1257,8 @@ def save_peer(
     organ_code: str,
     name: str,
     endpoint_url: str,
-    certificate: str,
+    certificate: str = "",
+    trusted_roots: str = "",
     includes_subordinates: bool = False,
     status: str = "active",
 ) -> Peer:
@@ -1270,7 +1271,8 @@ def save_peer(
     before = None if peer.pk is None else {"endpoint_url": peer.endpoint_url, "status": peer.status}
     peer.name = name
     peer.endpoint_url = endpoint_url
-    peer.certificate = certificate.strip() + "\n"
+    peer.certificate = certificate.strip() + "\n" if certificate.strip() else ""
+    peer.trusted_roots = trusted_roots.strip() + "\n" if trusted_roots.strip() else ""
     peer.includes_subordinates = includes_subordinates
     peer.status = status
     from django.core.exceptions import ValidationError
@@ -1288,6 +1290,11 @@ def save_peer(
         verb="exchange.peer_saved",
         obj=peer,
         before=before,
-        after={"organ_code": organ_code, "endpoint_url": endpoint_url, "status": status},
+        after={
+            "organ_code": organ_code,
+            "endpoint_url": endpoint_url,
+            "status": status,
+            "trust": "authorities" if peer.trusted_roots else "certificate",
+        },
     )
     return peer
