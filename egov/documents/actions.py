@@ -1257,7 +1257,7 @@ def receive_from_exchange(
     doc = Document(
         direction=Direction.INCOMING,
         agency=agency,
-        status=Status.REGISTERED,
+        status=Status.ARRIVED,
         channel=Channel.ELECTRONIC,
         arrived_at=arrived_at or now,
         created_at=now,
@@ -1268,7 +1268,7 @@ def receive_from_exchange(
         {"OrganId": agency.organ_code, "Timestamp": timezone.localtime(now).isoformat()},
     ]
     doc.response_for = _local_original(agency, doc.response_for_refs)
-    _register_arrival(doc)
+    # The arrival number is given when the document clerk accepts it (accept_arrival).
     doc.save()
     for spec in attachments:
         upload = _read(spec)
@@ -1279,9 +1279,9 @@ def receive_from_exchange(
         "receive_from_exchange",
         doc,
         acting_user,
-        after={"document_id": doc.edxml_document_id, "arrival_number": doc.register_number},
+        after={"document_id": doc.edxml_document_id, "status": doc.status},
     )
-    _tell("arrived", doc, _people(agency.pk, Role.DOCUMENT_CLERK, Role.LEADER))
+    _tell("arrived", doc, _people(agency.pk, Role.DOCUMENT_CLERK))
     return doc
 
 
@@ -1455,6 +1455,32 @@ def assign_document(
 
 
 @action
+def accept_arrival(*, acting_user: User, document: Document, note: str = "") -> Document:
+    """The document clerk checked an electronic arrival and registers it (arrival number and
+    date from the incoming register); the exchange then reports 03 to the sender."""
+
+    def apply(doc: Document) -> dict[str, Any]:
+        _register_arrival(doc)
+        return {"arrival_number": doc.register_number}
+
+    doc = _transition("accept", document, acting_user, note=note, apply=apply)
+    _tell("arrived", doc, _people(doc.agency_id, Role.LEADER))
+    return doc
+
+
+@action
+def refuse_arrival(*, acting_user: User, document: Document, reason: str = "") -> Document:
+    """The document clerk refuses an electronic arrival (wrong recipient, incomplete, unreadable
+    …); the exchange reports 02 with the reason to the sender. Nothing enters the register."""
+    reason = _check_text("reason", reason, 2000)
+
+    def apply(doc: Document) -> None:
+        doc.refusal_reason = reason
+
+    return _transition("refuse", document, acting_user, note=reason, apply=apply)
+
+
+@action
 def start_handling(*, acting_user: User, document: Document, note: str = "") -> Document:
     def apply(doc: Document) -> None:
         doc.started_at = _now()
@@ -1536,6 +1562,8 @@ TRANSITION_ACTIONS: dict[str, tuple[Callable[..., Document], tuple[str, ...]]] =
     "send": (send_document, ("note",)),
     "cancel": (cancel_document, ("reason",)),
     "revoke": (revoke_document, ("reason",)),
+    "accept": (accept_arrival, ("note",)),
+    "refuse": (refuse_arrival, ("reason",)),
     "assign": (assign_document, ("unit", "assignee", "deadline", "note")),
     "start": (start_handling, ("note",)),
     "complete": (complete_document, ("result", "reply")),

@@ -37,8 +37,8 @@ PREFIX = ""
 router = Router(tags=["documents"])
 
 ActionName = Literal[
-    "submit", "approve", "return", "sign", "issue", "send", "cancel", "revoke", "assign",
-    "start", "complete",
+    "submit", "approve", "return", "sign", "issue", "send", "cancel", "revoke", "accept",
+    "refuse", "assign", "start", "complete",
 ]  # fmt: skip
 
 
@@ -111,6 +111,7 @@ class DocumentOut(DocumentSummaryOut):
     assigned_unit: str | None
     assignee: str | None
     response_for: int | None
+    refusal_reason: str = Field(description="Why the clerk refused an electronic arrival.")
     signed_file: FileOut | None = Field(description="The signed (and sealed) document.")
     metadata: dict[str, Any] = Field(description="Appendix VI metadata under the edXML names.")
     recipients: list[RecipientOut]
@@ -281,6 +282,7 @@ def _detail(user: User, doc: Document) -> DocumentOut:
         assigned_unit=doc.assigned_unit.code if doc.assigned_unit else None,
         assignee=doc.assignee.get_username() if doc.assignee else None,
         response_for=doc.response_for_id,
+        refusal_reason=doc.refusal_reason,
         signed_file=(
             FileOut(id=0, name=found[1], url=file_url("signed", 0))
             if (found := document_file(doc, "signed", 0))

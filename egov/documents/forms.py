@@ -210,6 +210,8 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "send": NoteForm,
     "cancel": ReasonForm,
     "revoke": ReasonForm,
+    "accept": NoteForm,
+    "refuse": ReasonForm,
     "assign": AssignForm,
     "start": NoteForm,
     "complete": CompleteForm,

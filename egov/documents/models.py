@@ -81,6 +81,8 @@ class Status(models.TextChoices):
     SENT = "sent", _("Sent")
     CANCELLED = "cancelled", _("Cancelled")
     # incoming
+    ARRIVED = "arrived", _("Arrived electronically, waiting for the clerk's check")
+    REFUSED = "refused", _("Refused and returned to the sender")
     REGISTERED = "registered", _("Registered, waiting for assignment")
     ASSIGNED = "assigned", _("Assigned")
     IN_PROGRESS = "in_progress", _("Being handled")
@@ -199,6 +201,11 @@ class Document(models.Model):
         related_name="documents",
     )
     register_number = models.PositiveIntegerField(_("number in the register"), null=True)
+    refusal_reason = models.TextField(
+        _("reason for refusing"),
+        blank=True,
+        help_text=_("Why the document clerk refused an electronic arrival (sent with status 02)."),
+    )
 
     # Outgoing workflow ----------------------------------------------------------------------
     drafting_unit = models.ForeignKey(

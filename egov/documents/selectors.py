@@ -127,6 +127,7 @@ def waiting_for(user: User | Any) -> QuerySet[Document]:
         | Q(direction=out, status=Status.APPROVED, agency_id__in=leader)
         | Q(direction=out, status__in=(Status.SIGNED, Status.ISSUED), agency_id__in=clerk)
         | Q(direction=out, status__in=(Status.DRAFT, Status.RETURNED), created_by=user)
+        | Q(direction=inc, status=Status.ARRIVED, agency_id__in=clerk)
         | Q(direction=inc, status=Status.REGISTERED, agency_id__in=leader)
         | Q(direction=inc, status__in=(Status.ASSIGNED, Status.IN_PROGRESS), assignee=user)
         | Q(

@@ -4,6 +4,8 @@ statuses to which status, and who may take it.
 Outgoing: draft → in_review → approved → signed → issued → sent, with "return" back to
 revision, "cancel" for a draft and "revoke" after issue. Incoming: registered → assigned →
 in_progress → completed, "assign" again to pass it on, and "withdraw" when the sender revokes it.
+An electronic arrival (edXML) starts as "arrived": the document clerk checks it and accepts it
+(it is registered: arrival number, status 03 to the sender) or refuses it (02, with the reason).
 Actions in ``actions.py`` look their transition up here; views and the API show only the
 actions ``allowed_actions`` returns.
 """
@@ -128,13 +130,17 @@ TRANSITIONS: dict[str, Transition] = {
         _t("cancel", OUT, {Status.DRAFT, Status.RETURNED, Status.IN_REVIEW}, Status.CANCELLED,
            _("Cancel the draft"), _drafter_or_leader),
         _t("revoke", OUT, {Status.ISSUED, Status.SENT}, Status.REVOKED, _("Revoke"), _leader),
+        _t("accept", IN, {Status.ARRIVED}, Status.REGISTERED, _("Accept and register"), _clerk),
+        _t("refuse", IN, {Status.ARRIVED}, Status.REFUSED, _("Refuse and return to the sender"),
+           _clerk),
         _t("assign", IN, {Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS},
            Status.ASSIGNED, _("Assign"), _assigner),
         _t("start", IN, {Status.ASSIGNED}, Status.IN_PROGRESS, _("Start handling"), _handler),
         _t("complete", IN, {Status.ASSIGNED, Status.IN_PROGRESS}, Status.COMPLETED,
            _("Mark as completed"), _handler_or_head),
         _t("withdraw", IN,
-           {Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.COMPLETED},
+           {Status.ARRIVED, Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS,
+            Status.COMPLETED},
            Status.REVOKED, _("Withdrawn by the sender"), _nobody, system_only=True),
     ]
 }  # fmt: skip

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,6 +56,7 @@ from egov.exchange.selectors import (
     original_package,
 )
 from egov.lib.actions import action
+from egov.lib.identifiers import validate_organ_code
 from egov.lib.problems import Conflict, InvalidInput, NotFound, PermissionDenied, Problem, invalid
 from egov.org.models import Agency
 from egov.org.selectors import has_role, is_system_admin
@@ -667,16 +668,57 @@ def request_revocation(
     return list(transmissions.values())
 
 
+def _with_added_receivers(
+    message: edxml.DocumentMessage, known: dict[str, Transmission]
+) -> tuple[edxml.DocumentMessage, list[tuple[str, str, Peer]]]:
+    """Receivers an update adds (ReceiverType 1) that do not have the document yet: the message
+    with them among its To, and (organ, name, peer) for each remote one."""
+    added_codes = [
+        change.organ_id
+        for change in message.business.receiver_changes
+        if change.receiver_type == 1 and change.organ_id not in known
+    ]
+    if not added_codes:
+        return message, []
+    to = list(message.header.to)
+    listed = {org.organ_id for org in to}
+    hosted = local_agencies(added_codes)
+    added = []
+    for index, organ in enumerate(dict.fromkeys(added_codes)):
+        if organ in hosted:
+            continue  # an agency of this installation: the documents app distributes locally
+        peer = _peer_for(
+            organ, f"TraceHeaderList.Bussiness.BussinessDocumentInfo.ReceiverList[{index}]"
+        )
+        name = next((org.organ_name for org in to if org.organ_id == organ), "")
+        if not name:
+            name = peer.name if peer.organ_code == organ else organ
+        if organ not in listed:
+            to.append(edxml.Organization(organ_id=organ, organ_name=name))
+        added.append((organ, name, peer))
+    header = dataclasses.replace(message.header, to=tuple(to))
+    return dataclasses.replace(message, header=header), added
+
+
 @action
 def send_update(*, acting_user: User | None, message: edxml.DocumentMessage) -> list[Transmission]:
-    """Send an updated version of a document we sent (BussinessDocType 2, same DocumentId)."""
+    """Send an updated version of a document we sent (BussinessDocType 2, same DocumentId).
+
+    Receivers it adds (ReceiverList, ReceiverType 1) that do not have the document yet are sent
+    the updated document as a new one (BussinessDocType 0), with their own transmissions;
+    receivers it removes (ReceiverType 0) get the update and withdraw the document when they
+    agree to it.
+    """
     if message.business.doc_type != BusinessDocType.UPDATE:
         raise invalid(
             "TraceHeaderList.Bussiness.BussinessDocType", _("An update has BussinessDocType 2.")
         )
     agency = _sender_agency(message, acting_user)
+    transmissions = _outgoing_for_change(
+        message.business.document_id or message.document_id, agency
+    )
+    message, added = _with_added_receivers(message, transmissions)
     message = _outgoing(message, agency.organ_code)
-    transmissions = _outgoing_for_change(message.document_id, agency)
     package, items = _request_changes(
         acting_user=acting_user,
         agency=agency,
@@ -684,15 +726,96 @@ def send_update(*, acting_user: User | None, message: edxml.DocumentMessage) -> 
         transmissions=transmissions,
         request_type=BusinessDocType.UPDATE,
     )
+    sent = list(transmissions.values())
+    if added:
+        as_new = dataclasses.replace(
+            message,
+            business=edxml.Business(
+                doc_type=BusinessDocType.NEW,
+                staff=message.business.staff,
+                paper=message.business.paper,
+            ),
+        )
+        first = next(iter(transmissions.values()))
+        _package, new_sent, new_items = _send(
+            acting_user=acting_user,
+            agency=agency,
+            message=as_new,
+            recipients=added,
+            local_document_id=first.local_document_id,
+        )
+        sent += new_sent
+        items += new_items
     record_event(
         actor=acting_user,
         verb="exchange.update_sent",
         obj=package,
         agency=agency,
-        after={"document_id": message.document_id, "reason": message.business.reason},
+        after={
+            "document_id": message.document_id,
+            "reason": message.business.reason,
+            "added": [organ for organ, _name, _peer in added],
+        },
     )
     _deliver_after_commit(items)
-    return list(transmissions.values())
+    return sent
+
+
+def update_of(
+    transmission: Transmission,
+    *,
+    reason: str,
+    subject: str = "",
+    add: list[str] | None = None,
+    remove: list[str] | None = None,
+    staff: edxml.StaffInfo | None = None,
+) -> edxml.DocumentMessage:
+    """An update (type 2) of a document we sent, built from the last package we sent for it:
+    a new subject and/or receivers added (1) or removed (0); for ``send_update``."""
+    if transmission.direction != Direction.OUTGOING:
+        raise NotFound()
+    if not reason.strip():
+        raise invalid("reason", _("Give the reason for the update."))
+    last = (
+        Message.objects.filter(
+            direction=Direction.OUTGOING,
+            kind=MessageKind.DOCUMENT,
+            document_id=transmission.document_id,
+            sender_organ_code=transmission.local_organ_code,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if last is None:
+        raise NotFound(_("This document has not been sent to another installation."))
+    sent = edxml.read_document(edxml.parse_xml(last.payload.encode(), max_bytes=2**31))
+    add, remove = list(dict.fromkeys(add or [])), list(dict.fromkeys(remove or []))
+    for field, codes in (("add", add), ("remove", remove)):
+        for code in codes:
+            try:
+                validate_organ_code(code)
+            except ValidationError as exc:
+                raise invalid(field, " ".join(exc.messages)) from exc
+    header = sent.header
+    if subject.strip():
+        header = dataclasses.replace(header, subject=subject.strip())
+    # Removed receivers stay in To: they must still accept this package, which tells them
+    # (ReceiverType 0) to withdraw the document.
+    changes = tuple(
+        [edxml.ReceiverChange(receiver_type=1, organ_id=code) for code in add]
+        + [edxml.ReceiverChange(receiver_type=0, organ_id=code) for code in remove]
+    )
+    business = edxml.Business(
+        doc_type=BusinessDocType.UPDATE,
+        reason=reason.strip(),
+        document_id=sent.document_id,
+        document_info_changed=bool(subject.strip()),
+        receivers_changed=bool(changes),
+        receiver_changes=changes,
+        staff=staff or sent.business.staff,
+    )
+    # The trace starts again from us: _outgoing appends our header when it is sent.
+    return dataclasses.replace(sent, header=header, business=business, traces=())
 
 
 @action
@@ -1101,10 +1224,21 @@ def decide_request(
         )
         if update is not None:
             message = edxml.read_document(edxml.parse_xml(update.payload.encode(), max_bytes=2**31))
-            current.subject = message.header.subject[:500]
-            current.document_type_name = message.header.document_type.name[:100]
-            current.save(update_fields=["subject", "document_type_name"])
-            handler.update(transmission=current, message=message, acting_user=acting_user)
+            removed = any(
+                change.receiver_type == 0 and change.organ_id == current.local_organ_code
+                for change in message.business.receiver_changes
+            )
+            if removed:  # the update takes this receiver off the document
+                current.withdrawn_at = timezone.now()
+                current.save(update_fields=["withdrawn_at"])
+                handler.withdraw(
+                    transmission=current, reason=current.request_reason, acting_user=acting_user
+                )
+            else:
+                current.subject = message.header.subject[:500]
+                current.document_type_name = message.header.document_type.name[:100]
+                current.save(update_fields=["subject", "document_type_name"])
+                handler.update(transmission=current, message=message, acting_user=acting_user)
     item = _answer(
         current,
         agency,
@@ -1257,7 +1391,8 @@ def save_peer(
     organ_code: str,
     name: str,
     endpoint_url: str,
-    certificate: str,
+    certificate: str = "",
+    trusted_roots: str = "",
     includes_subordinates: bool = False,
     status: str = "active",
 ) -> Peer:
@@ -1270,7 +1405,8 @@ def save_peer(
     before = None if peer.pk is None else {"endpoint_url": peer.endpoint_url, "status": peer.status}
     peer.name = name
     peer.endpoint_url = endpoint_url
-    peer.certificate = certificate.strip() + "\n"
+    peer.certificate = certificate.strip() + "\n" if certificate.strip() else ""
+    peer.trusted_roots = trusted_roots.strip() + "\n" if trusted_roots.strip() else ""
     peer.includes_subordinates = includes_subordinates
     peer.status = status
     from django.core.exceptions import ValidationError
@@ -1288,6 +1424,11 @@ def save_peer(
         verb="exchange.peer_saved",
         obj=peer,
         before=before,
-        after={"organ_code": organ_code, "endpoint_url": endpoint_url, "status": status},
+        after={
+            "organ_code": organ_code,
+            "endpoint_url": endpoint_url,
+            "status": status,
+            "trust": "authorities" if peer.trusted_roots else "certificate",
+        },
     )
     return peer

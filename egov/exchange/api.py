@@ -282,6 +282,38 @@ def revoke(
     return _detail(access_transmission(request.user, transmission_id))
 
 
+class UpdateIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+    subject: str = Field("", max_length=500, description="The new subject (trích yếu), if any.")
+    add: list[str] = Field(
+        default_factory=list, description="Organ codes of receivers to add (ReceiverType 1)."
+    )
+    remove: list[str] = Field(
+        default_factory=list, description="Organ codes of receivers to remove (ReceiverType 0)."
+    )
+
+
+@router.post(
+    "/transmissions/{transmission_id}/update",
+    response=list[TransmissionOut],
+    summary="Send an update of a document we sent (new subject, receivers added or removed)",
+)
+def update(request: HttpRequest, transmission_id: int, payload: UpdateIn) -> list[TransmissionOut]:
+    transmission = access_transmission(request.user, transmission_id)
+    if transmission.direction != Direction.OUTGOING:
+        raise NotFound()
+    user = request_user(request)
+    message = actions.update_of(
+        transmission,
+        reason=payload.reason,
+        subject=payload.subject,
+        add=payload.add,
+        remove=payload.remove,
+        staff=actions.staff_of(user),
+    )
+    return [_out(t) for t in actions.send_update(acting_user=user, message=message)]
+
+
 class OutboxItemOut(Schema):
     id: int
     document_id: str

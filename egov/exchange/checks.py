@@ -11,7 +11,12 @@ from django.core.checks import CheckMessage, Error, Info, Tags, register
 
 @register(Tags.security, deploy=True)
 def signing_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    if settings.EXCHANGE_KEY_PROVIDER != "egov.exchange.signing.FileKeyProvider":
+    if settings.EXCHANGE_KEY_PROVIDER not in (
+        "",
+        "auto",
+        "egov.exchange.signing.FileKeyProvider",
+        "egov.exchange.signing.InstallationKeyProvider",
+    ):
         return []
     key_file = settings.EXCHANGE_SIGNING_KEY_FILE
     cert_file = settings.EXCHANGE_SIGNING_CERT_FILE
@@ -22,8 +27,8 @@ def signing_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             # Info, not a warning: an installation may not take part in the exchange at all.
             Info(
                 "No edXML signing key: documents cannot be sent or acknowledged.",
-                hint="Set EXCHANGE_SIGNING_KEY_FILE and EXCHANGE_SIGNING_CERT_FILE, or "
-                "EXCHANGE_KEY_PROVIDER to the signatures app's provider.",
+                hint="Issue each agency an organisation seal (signatures app), or set "
+                "EXCHANGE_SIGNING_KEY_FILE and EXCHANGE_SIGNING_CERT_FILE.",
                 id="exchange.I001",
             )
         ]

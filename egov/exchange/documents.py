@@ -43,6 +43,8 @@ CODES_FOR_STATUS: dict[str, tuple[str, ...]] = {
     "assigned": (*_REGISTERED, Handling.PROCESSING),
     "in_progress": (*_REGISTERED, Handling.PROCESSING),
     "completed": (*_REGISTERED, Handling.PROCESSING, Handling.FINISHED),
+    # The document clerk refused the arrival (documents app: refuse_arrival).
+    "refused": (Handling.REFUSED,),
 }
 
 
@@ -238,8 +240,11 @@ def report_progress(transmission_id: int) -> list[str]:
         return []
     reported = []
     for code in _codes_ahead(current, document.status):
+        description = document.refusal_reason if code == Handling.REFUSED else ""
         try:
-            report_status(acting_user=None, transmission_id=current.pk, code=code)
+            report_status(
+                acting_user=None, transmission_id=current.pk, code=code, description=description
+            )
         except Conflict:  # another worker reported it meanwhile
             break
         reported.append(code)

@@ -32,6 +32,20 @@ def validate_certificate_pem(value: str) -> None:
         ) from exc
 
 
+def validate_certificate_bundle(value: str) -> None:
+    from egov.exchange.trust import load_bundle
+
+    if not value.strip():
+        return
+    try:
+        load_bundle(value)
+    except ValueError as exc:
+        raise ValidationError(
+            _("Paste one or more X.509 certificates in PEM form (-----BEGIN CERTIFICATE----- …)."),
+            code="certificate",
+        ) from exc
+
+
 class PeerStatus(models.TextChoices):
     ACTIVE = "active", _("active")
     SUSPENDED = "suspended", _("suspended")
@@ -53,8 +67,22 @@ class Peer(models.Model):
     )
     certificate = models.TextField(
         _("trusted certificate (PEM)"),
+        blank=True,
         validators=[validate_certificate_pem],
-        help_text=_("Packages from this organ must be signed with this certificate's key."),
+        help_text=_(
+            "Packages from this organ must be signed with this certificate's key (used when no "
+            "certificate authorities are given)."
+        ),
+    )
+    trusted_roots = models.TextField(
+        _("trusted certificate authorities (PEM)"),
+        blank=True,
+        validators=[validate_certificate_bundle],
+        help_text=_(
+            "Root certificates of the authorities that issue this installation's seals. Packages "
+            "must then be signed with a certificate issued to the sending organ under one of "
+            "them, valid when signed and not revoked (the authority's CRL is checked)."
+        ),
     )
     includes_subordinates = models.BooleanField(
         _("includes subordinate organs"),
@@ -83,11 +111,28 @@ class Peer(models.Model):
     def status_url(self) -> str:
         return f"{self.endpoint_url.rstrip('/')}/api/v1/exchange/status"
 
+    def clean(self) -> None:
+        super().clean()
+        if not self.certificate.strip() and not self.trusted_roots.strip():
+            raise ValidationError(
+                {
+                    "certificate": _(
+                        "Give the peer's certificate or the certificate authorities it trusts."
+                    )
+                }
+            )
+
     @cached_property
     def trusted_certificate(self) -> x509.Certificate:
         from egov.exchange.signing import load_certificate
 
         return load_certificate(self.certificate.strip())
+
+    @cached_property
+    def trusted_root_certificates(self) -> list[x509.Certificate]:
+        from egov.exchange.trust import load_bundle
+
+        return load_bundle(self.trusted_roots)
 
 
 class Direction(models.TextChoices):

@@ -7,17 +7,20 @@ A package seen before is answered with the acknowledgement we gave the first tim
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
-from egov.exchange import actions, edxml, signing
+from egov.exchange import actions, edxml, signing, trust
 from egov.exchange.codes import BusinessDocType, StatusCode
 from egov.exchange.models import Direction, Message, Peer, RequestState, Transmission
 from egov.exchange.selectors import ack_for, find_peer, local_agencies, received_package
 from egov.lib.problems import InvalidInput, PermissionDenied, Problem
+
+logger = logging.getLogger(__name__)
 
 
 class PackageTooLarge(Problem):
@@ -34,6 +37,12 @@ class BadSignature(PermissionDenied):
     code = "bad_signature"
 
 
+class RevocationUnavailable(Problem):
+    status = 503
+    code = "revocation_unavailable"
+    title = _("The sender's certificate cannot be checked for revocation right now.")
+
+
 @dataclass(frozen=True)
 class Receipt:
     ack: bytes
@@ -45,7 +54,11 @@ def problem_from(error: edxml.EdxmlError) -> Problem:
     if error.code == "package_too_large":
         return PackageTooLarge(next(iter(error.errors.values())))
     if error.code == "bad_signature":
-        return BadSignature(next(iter(error.errors.values())), errors=error.errors)
+        return BadSignature(
+            next(iter(error.errors.values())),
+            errors=error.errors,
+            extra={"reason": getattr(error, "reason", "bad_signature")},
+        )
     return InvalidInput(
         next(iter(error.errors.values())) if len(error.errors) == 1 else str(InvalidInput.title),
         code=error.code if error.code != "malformed_edxml" else "invalid_edxml",
@@ -70,10 +83,16 @@ def _verified(data: bytes, kind: edxml.PackageKind) -> tuple[Peer, object]:
                 % {"organ": sender},
                 errors={"From.OrganId": _("Unknown or suspended sender.")},
             )
-        signed = signing.verify(root, peer.trusted_certificate)
+        signed = signing.verify_from_peer(root, peer, sender)
         message = edxml.read_document(signed) if kind == "document" else edxml.read_status(signed)
     except edxml.EdxmlError as exc:
         raise problem_from(exc) from exc
+    except trust.RevocationUnavailable as exc:
+        logger.warning("edXML from %s: revocation status unavailable: %s", sender, exc)
+        raise RevocationUnavailable(
+            _("The revocation list of the sender's certificate authority cannot be read: %(error)s")
+            % {"error": exc}
+        ) from exc
     sender_in_signed = (
         message.header.sender.organ_id
         if isinstance(message, edxml.DocumentMessage)

@@ -8,26 +8,32 @@ package carries, and reads the message only from what the signature covers.
 The key seam
 ------------
 ``settings.EXCHANGE_KEY_PROVIDER`` names a class with ``material_for(organ_code)`` returning a
-:class:`SigningMaterial`. The default, :class:`FileKeyProvider`, reads one PEM key and certificate
-(``EXCHANGE_SIGNING_KEY_FILE``, ``EXCHANGE_SIGNING_CERT_FILE``) that sign for every agency of the
-installation. The signatures app can plug in its PKCS#11 keys with a provider whose ``key`` is any
-object with cryptography's ``sign(data, padding, algorithm)`` (RSA) or ``sign(data, algorithm)``
-(EC) method: signxml only calls that.
+:class:`SigningMaterial`. By default (the setting left at ``FileKeyProvider`` or set to ``auto``)
+an installation with the signatures app signs with each agency's **organisation seal** key from
+the PKCS#11 token (``egov.signatures.exchange_keys.SealKeyProvider``), falling back to the file
+key only for agencies that have never had a seal certificate. Without the signatures app,
+:class:`FileKeyProvider` reads one PEM key and certificate (``EXCHANGE_SIGNING_KEY_FILE``,
+``EXCHANGE_SIGNING_CERT_FILE``) that sign for every agency of the installation;
+``InstallationKeyProvider`` names that file provider explicitly (no seal keys at all). A
+provider's ``key`` is any object with cryptography's ``sign(data, padding, algorithm)`` (RSA) or
+``sign(data, signature_algorithm)`` (EC) method: signxml only calls that.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
@@ -40,6 +46,9 @@ from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, 
 
 from egov.exchange.codes import NAMESPACE
 from egov.exchange.edxml import EdxmlError
+
+if TYPE_CHECKING:
+    from egov.exchange.models import Peer
 
 logger = logging.getLogger(__name__)
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
@@ -54,6 +63,8 @@ _LOCATION = SignatureConfiguration(
 class SigningMaterial:
     key: Any  # a cryptography private key, or anything with the same sign() method
     certificate: x509.Certificate
+    # Issuing CAs between the certificate and its root (carried in KeyInfo for the receiver).
+    chain: tuple[x509.Certificate, ...] = ()
 
     @property
     def algorithm(self) -> str:
@@ -114,15 +125,31 @@ def _development_key() -> tuple[str, str]:
     return str(key_path), str(cert_path)
 
 
+class InstallationKeyProvider(FileKeyProvider):
+    """The file key for every agency, even where the signatures app holds seal keys."""
+
+
+# The settings' default: means "the agencies' seals when the signatures app is installed".
+DEFAULT_PROVIDER = "egov.exchange.signing.FileKeyProvider"
+SEAL_PROVIDER = "egov.signatures.exchange_keys.SealKeyProvider"
+
+
+def provider_path() -> str:
+    configured = settings.EXCHANGE_KEY_PROVIDER or "auto"
+    if configured in ("auto", DEFAULT_PROVIDER):
+        return SEAL_PROVIDER if apps.is_installed("egov.signatures") else DEFAULT_PROVIDER
+    return str(configured)
+
+
 @functools.cache
 def key_provider() -> KeyProvider:
-    provider: KeyProvider = import_string(settings.EXCHANGE_KEY_PROVIDER)()
+    provider: KeyProvider = import_string(provider_path())()
     return provider
 
 
 @receiver(setting_changed)
 def _forget_provider(*, setting: str, **kwargs: object) -> None:
-    if setting.startswith("EXCHANGE_"):
+    if setting.startswith(("EXCHANGE_", "SIGNATURES_")):
         key_provider.cache_clear()
 
 
@@ -134,7 +161,7 @@ def sign(root: etree._Element, material: SigningMaterial) -> bytes:
         digest_algorithm="sha256",
         c14n_algorithm=EXC_C14N,
     )
-    signed = signer.sign(root, key=material.key, cert=[material.certificate])
+    signed = signer.sign(root, key=material.key, cert=[material.certificate, *material.chain])
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
 
 
@@ -143,14 +170,17 @@ class SignatureRejected(EdxmlError):
         super().__init__({"Signature": message}, code="bad_signature")
 
 
-def verify(root: etree._Element, certificate: x509.Certificate) -> etree._Element:
+def verify(
+    root: etree._Element, certificate: x509.Certificate, *, at: dt.datetime | None = None
+) -> etree._Element:
     """Check the package's signature with ``certificate``; returns the signed content only.
 
     Raises SignatureRejected when the signature is missing, broken, made with another key, or the
-    certificate is outside its validity period.
+    certificate is outside its validity period (now, or ``at``).
     """
+    config = dataclasses.replace(_LOCATION, verification_time=at) if at else _LOCATION
     try:
-        result = XMLVerifier().verify(root, x509_cert=certificate, expect_config=_LOCATION)
+        result = XMLVerifier().verify(root, x509_cert=certificate, expect_config=config)
     except InvalidCertificate as exc:
         raise SignatureRejected(
             _("The sender's certificate is not valid now: %(error)s") % {"error": exc}
@@ -166,6 +196,27 @@ def verify(root: etree._Element, certificate: x509.Certificate) -> etree._Elemen
     signed = result.signed_xml if not isinstance(result, list) else None
     if not isinstance(signed, etree._Element):  # pragma: no cover - URI "" always gives the root
         raise SignatureRejected(_("The signature does not cover the whole package."))
+    return signed
+
+
+def verify_from_peer(root: etree._Element, peer: Peer, organ_code: str) -> etree._Element:
+    """Check a package from ``organ_code`` (reached through ``peer``) the way the peer is trusted:
+    through its certificate authorities when it has some (chain, validity at signing time, CRL),
+    or else with its pinned certificate. Returns the signed content only.
+
+    Raises SignatureRejected / trust.CertificateRejected (403) or trust.RevocationUnavailable.
+    """
+    from egov.exchange import trust
+
+    if not peer.trusted_roots.strip():
+        return verify(root, peer.trusted_certificate)
+    carried = trust.carried_certificates(root)
+    leaf = trust.signing_certificate(carried, organ_code)
+    chain = trust.build_chain(leaf, carried, peer.trusted_root_certificates)
+    # The validity is checked at signing time below, once the signed content can be read.
+    signed = verify(root, leaf, at=leaf.not_valid_before_utc)
+    trust.check_validity(chain, trust.signing_time(signed) or dt.datetime.now(dt.UTC))
+    trust.check_revocation(chain)
     return signed
 
 

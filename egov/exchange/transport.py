@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.exchange import actions, edxml, signing
+from egov.exchange import actions, edxml, signing, trust
 from egov.exchange.models import Endpoint, OutboxItem, OutboxState
 from egov.lib.problems import Conflict
 
@@ -72,7 +72,17 @@ def _read_ack(item: OutboxItem, response: httpx.Response) -> actions.Outcome:
     """Check the peer's signed acknowledgement of a document package."""
     try:
         root = edxml.parse_xml(response.content, max_bytes=settings.EXCHANGE_MAX_PACKAGE_BYTES)
-        status = edxml.read_status(signing.verify(root, item.peer.trusted_certificate))
+        status = edxml.read_status(
+            signing.verify_from_peer(root, item.peer, item.recipient_organ_code)
+        )
+    except trust.RevocationUnavailable as exc:
+        return actions.Outcome(
+            delivered=False,
+            permanent=False,
+            http_status=response.status_code,
+            error=_("The peer's certificate cannot be checked for revocation: %(error)s")
+            % {"error": exc},
+        )
     except edxml.EdxmlError as exc:
         return actions.Outcome(
             delivered=False,

@@ -13,7 +13,7 @@ import fcntl
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,11 @@ _lock = threading.RLock()
 _pid: int | None = None
 _sessions: dict[str, Session] = {}
 _signers: dict[tuple[int, str], signers.Signer] = {}
+
+
+def signing_lock() -> AbstractContextManager[bool]:
+    """One PKCS#11 operation at a time on the process's sessions."""
+    return _lock
 
 
 def software_keys_allowed() -> bool:

@@ -91,7 +91,32 @@ def incoming(world: World, **overrides: Any) -> Document:
     return actions.register_incoming(**fields)
 
 
+def arrived(world: World, **overrides: Any) -> Document:
+    """An electronic arrival (edXML) waiting for the document clerk's check."""
+    metadata: dict[str, Any] = {
+        "OrganId": world.province.organ_code,
+        "OrganName": "Ủy ban nhân dân tỉnh Tiền Giang",
+        "IssuedDate": "2026-03-02",
+        "CodeNumber": "1234",
+        "CodeNotation": "UBND-KT",
+        "TypeName": "Công văn",
+        "Subject": "Về việc báo cáo tình hình cấp giấy phép xây dựng",
+    }
+    metadata.update(overrides)
+    doc, _created = actions.register_incoming_from_exchange(
+        recipient_organ_id=world.construction.organ_code, metadata=metadata
+    )
+    return doc
+
+
 def incoming_in(world: World, status: str, **overrides: Any) -> Document:
+    if status in (Status.ARRIVED, Status.REFUSED):
+        doc = arrived(world, **overrides)
+        if status == Status.REFUSED:
+            doc = actions.refuse_arrival(
+                acting_user=world.document_clerk, document=doc, reason="Gửi nhầm cơ quan"
+            )
+        return doc
     doc = incoming(world, **overrides)
     if status == Status.REGISTERED:
         return doc

@@ -309,3 +309,29 @@ def test_kpis_of_another_agency_are_not_found_but_the_administrator_sees_all(wor
     _problem(api.login(world.outsider).get("/api/v1/stats/documents", agency="000.00.09.H58"), 404)
     body = api.login(world.admin).get("/api/v1/stats/documents").json()
     assert {"000.00.09.H58", "000.00.05.H58"} <= {row["organ_code"] for row in body["agencies"]}
+
+
+def test_the_clerk_accepts_or_refuses_an_electronic_arrival_through_the_api(world, api) -> None:  # type: ignore[no-untyped-def]
+    first = incoming_in(world, Status.ARRIVED)
+    second = incoming_in(world, Status.ARRIVED, CodeNumber="1235")
+    api.login(world.leader)
+    assert api.get(f"{DOCS}/{first.pk}").json()["actions"] == []
+    _problem(api.post(f"{DOCS}/{first.pk}/actions/accept", {}), 403)
+
+    api.login(world.document_clerk)
+    assert set(api.get(f"{DOCS}/{first.pk}").json()["actions"]) >= {"accept", "refuse"}
+    body = api.post(f"{DOCS}/{first.pk}/actions/accept", {"note": "Đủ thành phần"}).json()
+    assert (body["status"], body["arrival_number"]) == ("registered", 1)
+    _problem(api.post(f"{DOCS}/{first.pk}/actions/refuse", {"reason": "Muộn"}), 409)
+
+    assert (
+        _problem(api.post(f"{DOCS}/{second.pk}/actions/refuse", {}), 422)["errors"][0]["field"]
+        == "reason"
+    )
+    body = api.post(f"{DOCS}/{second.pk}/actions/refuse", {"reason": "Gửi nhầm cơ quan"}).json()
+    assert (body["status"], body["arrival_number"], body["refusal_reason"]) == (
+        "refused",
+        None,
+        "Gửi nhầm cơ quan",
+    )
+    assert body["actions"] == []

@@ -18,7 +18,7 @@ from egov.documents.models import (
     MarkerKind,
     Status,
 )
-from egov.documents.selectors import recipient_by_document_id, remote_deliveries
+from egov.documents.selectors import recipient_by_document_id, remote_deliveries, waiting_for
 from egov.documents.tasks import remind_document_deadlines
 from egov.documents.tests.factories import REMOTE_ORGAN, advance, draft, incoming, incoming_in
 from egov.lib.problems import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -101,9 +101,18 @@ def test_a_package_from_the_exchange_is_registered_once(world) -> None:  # type:
             attachments=[FileSpec("qd15.pdf", b"%PDF-1.7 body")],
         )
     assert created
-    assert doc.status == Status.REGISTERED
+    assert doc.status == Status.ARRIVED  # waits for the document clerk's check
     assert doc.channel == Channel.ELECTRONIC
+    assert doc.arrival_number is None
+    assert doc.arrived_at is not None
+    assert doc in waiting_for(world.document_clerk)
+    assert doc not in waiting_for(world.leader)
+    with _at(2026, 3, 5, 9, 0):
+        doc = actions.accept_arrival(acting_user=world.document_clerk, document=doc)
+    assert doc.status == Status.REGISTERED
     assert doc.arrival_number == 1
+    assert doc.arrival_date == dt.date(2026, 3, 5)
+    assert doc in waiting_for(world.leader)
     assert doc.number_notation == "15/QĐ-UBND"
     assert doc.doc_type == "quyet_dinh"
     assert doc.issued_date == dt.date(2026, 3, 4)
@@ -226,6 +235,7 @@ def test_a_revoke_notice_withdraws_the_document_once(world) -> None:  # type: ig
     doc, _ = actions.register_incoming_from_exchange(
         recipient_organ_id=world.construction.organ_code, metadata=METADATA
     )
+    doc = actions.accept_arrival(acting_user=world.document_clerk, document=doc)
     doc = actions.assign_document(
         acting_user=world.leader,
         document=doc,
@@ -268,7 +278,7 @@ def test_update_and_replace_notices_are_stored_without_closing_the_document(worl
         replacement_document_id="000.00.00.H30,2026/03/06,16/QĐ-UBND",
     )
     doc.refresh_from_db()
-    assert doc.status == Status.REGISTERED
+    assert doc.status == Status.ARRIVED
     assert doc.markers.get().replacement_document_id.endswith("16/QĐ-UBND")
 
 

@@ -47,6 +47,7 @@ def march(world):  # type: ignore[no-untyped-def]
         electronic, _ = actions.register_incoming_from_exchange(
             recipient_organ_id=world.construction.organ_code, metadata=METADATA
         )
+        electronic = actions.accept_arrival(acting_user=world.document_clerk, document=electronic)
         paper = incoming(world, due_date=dt.date(2026, 3, 5))
         still_open = incoming(world, code_number="77", due_date=dt.date(2026, 3, 10))
         for doc in (electronic, paper, still_open):

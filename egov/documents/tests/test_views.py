@@ -290,3 +290,30 @@ def test_the_statistics_page(client, world) -> None:  # type: ignore[no-untyped-
     assert "Sở Xây dựng tỉnh Tiền Giang" in page
     assert "100%" in page  # sent electronically
     assert "60%" in page  # the plan's target
+
+
+def test_the_clerk_checks_an_electronic_arrival_from_its_page(client, world) -> None:  # type: ignore[no-untyped-def]
+    doc = incoming_in(world, Status.ARRIVED)
+    client.force_login(world.document_clerk)
+    page = client.get(doc.get_absolute_url()).content.decode()
+    assert "Tiếp nhận và vào sổ" in page
+    assert "Từ chối và trả lại nơi gửi" in page
+    response = client.post(reverse("documents:action", args=[doc.pk, "refuse"]), {}, follow=True)
+    doc.refresh_from_db()
+    assert doc.status == Status.ARRIVED  # the reason is required
+    assert "Lý do" in response.content.decode()
+    client.post(
+        reverse("documents:action", args=[doc.pk, "refuse"]), {"refuse-reason": "Thiếu phụ lục"}
+    )
+    doc.refresh_from_db()
+    assert (doc.status, doc.refusal_reason, doc.register_number) == (
+        Status.REFUSED,
+        "Thiếu phụ lục",
+        None,
+    )
+
+    other = incoming_in(world, Status.ARRIVED, CodeNumber="77")
+    client.post(reverse("documents:action", args=[other.pk, "accept"]), {})
+    other.refresh_from_db()
+    assert other.status == Status.REGISTERED
+    assert other.register_number is not None

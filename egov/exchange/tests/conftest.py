@@ -36,7 +36,7 @@ def key_files(
 
 @pytest.fixture(autouse=True)
 def own_key(settings, key_files: tuple[Path, Path]) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    settings.EXCHANGE_KEY_PROVIDER = "egov.exchange.signing.FileKeyProvider"
+    settings.EXCHANGE_KEY_PROVIDER = "egov.exchange.signing.InstallationKeyProvider"
     settings.EXCHANGE_SIGNING_KEY_FILE = str(key_files[0])
     settings.EXCHANGE_SIGNING_CERT_FILE = str(key_files[1])
     yield

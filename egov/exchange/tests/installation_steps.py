@@ -65,6 +65,20 @@ def send_official_document(
     return {"pk": doc.pk, "document_id": doc.edxml_document_id}
 
 
+def check_arrival(*, organ: str, document_id: str, accept: bool = True, reason: str = "") -> str:
+    """The document clerk checks an electronic arrival: accepts (registers) or refuses it."""
+    agency = Agency.objects.get(organ_code=organ)
+    doc = Document.objects.get(
+        agency=agency, direction=DocumentDirection.INCOMING, edxml_document_id=document_id
+    )
+    clerk = staff(agency, Role.DOCUMENT_CLERK)
+    if accept:
+        doc = documents.accept_arrival(acting_user=clerk, document=doc)
+    else:
+        doc = documents.refuse_arrival(acting_user=clerk, document=doc, reason=reason)
+    return doc.status
+
+
 def handle_incoming(*, organ: str, document_id: str, until: str = "completed") -> str:
     """The leader assigns the received document, the specialist handles and completes it."""
     agency = Agency.objects.get(organ_code=organ)

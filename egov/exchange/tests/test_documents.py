@@ -39,6 +39,7 @@ from egov.exchange.tests.helpers import (
     document_from_b,
     signed_by,
 )
+from egov.lib.problems import Conflict, InvalidInput, PermissionDenied
 
 pytestmark = pytest.mark.django_db
 
@@ -185,10 +186,19 @@ def test_revoking_an_official_document_asks_the_remote_receiver(  # type: ignore
 
 # --- receiving ----------------------------------------------------------------------------
 @pytest.fixture
-def incoming(world, peer_b, other_material):  # type: ignore[no-untyped-def]
+def arrived(world, peer_b, other_material):  # type: ignore[no-untyped-def]
+    """A document from B that arrived and waits for the document clerk's check."""
     receipt = receiving.receive_document(signed_by(other_material, document_from_b(world)))
     transmission = Transmission.objects.get(pk=receipt.transmission_ids[0])
     return transmission, Document.objects.get(pk=transmission.local_document_id)
+
+
+@pytest.fixture
+def incoming(world, arrived):  # type: ignore[no-untyped-def]
+    """... accepted and registered by the document clerk."""
+    transmission, document = arrived
+    document = documents.accept_arrival(acting_user=world.document_clerk, document=document)
+    return transmission, document
 
 
 def _reported(transmission: Transmission) -> list[str]:
@@ -199,18 +209,54 @@ def _reported(transmission: Transmission) -> list[str]:
     )
 
 
-def test_registering_a_received_document_reports_accepted_and_waiting_after_commit(  # type: ignore[no-untyped-def]
+def test_an_arrival_waits_for_the_clerk_and_accepting_it_reports_accepted_and_waiting(  # type: ignore[no-untyped-def]
     world, peer_b, other_material, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         receipt = receiving.receive_document(signed_by(other_material, document_from_b(world)))
     transmission = Transmission.objects.get(pk=receipt.transmission_ids[0])
-    assert _reported(transmission) == []  # the acknowledgement does not wait for them
+    document = Document.objects.get(pk=transmission.local_document_id)
+    assert document.status == "arrived"
+    assert document.register_number is None  # not in the register before the check
+    assert report_progress(transmission.pk) == []  # 01 only: nothing decided yet
+    assert not DBTaskResult.objects.filter(task_path__endswith="report_incoming_progress")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document = documents.accept_arrival(acting_user=world.document_clerk, document=document)
+    assert document.status == "registered"
+    assert document.register_number == 1
+    assert _reported(transmission) == []  # the acceptance does not wait for the reports
     task = DBTaskResult.objects.get(task_path__endswith="report_incoming_progress")
     assert task.args_kwargs["args"] == [transmission.pk]
     assert report_progress(transmission.pk) == ["03", "04"]
     assert _reported(transmission) == ["03", "04"]
     assert report_progress(transmission.pk) == []  # nothing new to tell
+
+
+def test_the_clerk_refuses_an_arrival_and_the_sender_gets_02_with_the_reason(  # type: ignore[no-untyped-def]
+    world, arrived
+) -> None:
+    transmission, document = arrived
+    with pytest.raises(InvalidInput):
+        documents.refuse_arrival(acting_user=world.document_clerk, document=document, reason=" ")
+    with pytest.raises(PermissionDenied):  # the leader does not check arrivals
+        documents.refuse_arrival(acting_user=world.leader, document=document, reason="Sai")
+    document = documents.refuse_arrival(
+        acting_user=world.document_clerk, document=document, reason="Gửi nhầm cơ quan"
+    )
+    assert document.status == "refused"
+    assert document.register_number is None
+    assert report_progress(transmission.pk) == ["02"]
+    transmission.refresh_from_db()
+    assert transmission.status == Handling.REFUSED
+    refusal = OutboxItem.objects.get(transmission=transmission, endpoint=Endpoint.STATUS)
+    status = edxml.read_status(edxml.parse_xml(refusal.message.payload.encode(), max_bytes=10**7))
+    assert status.code == "02"
+    assert status.description == "Gửi nhầm cơ quan"
+    # Refused is final: no acceptance afterwards.
+    with pytest.raises(Conflict):
+        documents.accept_arrival(acting_user=world.document_clerk, document=document)
+    assert report_progress(transmission.pk) == []
 
 
 def test_handling_the_incoming_document_is_reported_to_the_sender(  # type: ignore[no-untyped-def]

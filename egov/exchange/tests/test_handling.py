@@ -127,11 +127,14 @@ def test_statuses_are_reported_on_received_documents_only(world, peer_b) -> None
 
 # --- requests from the sender --------------------------------------------------------------------
 def _request(world, message, other_material, doc_type: int, **changes):  # type: ignore[no-untyped-def]
+    receiver_changes = changes.pop("receiver_changes", ())
     business = edxml.Business(
         doc_type=doc_type,
         reason="Ban hành nhầm đối tượng",
         document_id=message.document_id if doc_type in (1, 2) else "",
         replacements=changes.pop("replacements", ()),
+        receivers_changed=bool(receiver_changes),
+        receiver_changes=receiver_changes,
     )
     header = dataclasses.replace(message.header, **changes.pop("header", {}))
     request = dataclasses.replace(message, header=header, business=business, **changes)
@@ -295,3 +298,69 @@ def test_a_replacement_registers_the_new_document_and_asks_about_the_old(  # typ
     old.refresh_from_db()
     assert old.is_withdrawn
     assert old.events.filter(kind=EventKind.REQUEST, to_value=RequestState.AGREED).exists()
+
+
+def test_an_agreed_update_that_removes_this_receiver_withdraws_the_document(  # type: ignore[no-untyped-def]
+    world, received, other_material, material
+) -> None:
+    transmission, message = received
+    _request(
+        world,
+        message,
+        other_material,
+        BusinessDocType.UPDATE,
+        receiver_changes=(edxml.ReceiverChange(0, world.construction.organ_code),),
+    )
+    transmission.refresh_from_db()
+    assert transmission.request_state == RequestState.PENDING
+    assert not transmission.is_withdrawn  # nothing happens before the receiver agrees
+    actions.decide_request(acting_user=world.leader, transmission_id=transmission.pk, agree=True)
+    transmission.refresh_from_db()
+    assert transmission.is_withdrawn
+    assert _status_sent(material)[-1].code == StatusCode.REQUEST_AGREED
+
+
+def test_a_refused_update_or_replacement_leaves_the_document_as_it_was(  # type: ignore[no-untyped-def]
+    world, received, other_material, material
+) -> None:
+    old, message = received
+    _request(
+        world,
+        message,
+        other_material,
+        BusinessDocType.UPDATE,
+        header={"subject": "Trích yếu đã sửa"},
+        receiver_changes=(edxml.ReceiverChange(0, world.construction.organ_code),),
+    )
+    actions.decide_request(
+        acting_user=world.leader, transmission_id=old.pk, agree=False, note="Không đồng ý"
+    )
+    old.refresh_from_db()
+    assert (old.request_state, old.is_withdrawn, old.subject) == (
+        RequestState.REFUSED,
+        False,
+        message.header.subject,
+    )
+    refusal = _status_sent(material)[-1]
+    assert (refusal.code, refusal.description) == (StatusCode.REQUEST_REFUSED, "Không đồng ý")
+
+    new_code = edxml.Code("59", message.header.code.notation)
+    new_id = edxml.document_id_for(
+        message.header.sender.organ_id, message.header.promulgation.date, new_code
+    )
+    _request(
+        world,
+        message,
+        other_material,
+        BusinessDocType.REPLACE,
+        header={"code": new_code, "document_id": new_id},
+        replacements=(edxml.Replacement(message.document_id, (world.construction.organ_code,)),),
+    )
+    old.refresh_from_db()
+    assert (old.request_state, old.request_type) == (RequestState.PENDING, BusinessDocType.REPLACE)
+    actions.decide_request(acting_user=world.leader, transmission_id=old.pk, agree=False)
+    old.refresh_from_db()
+    assert (old.request_state, old.is_withdrawn) == (RequestState.REFUSED, False)
+    assert _status_sent(material)[-1].code == StatusCode.REQUEST_REFUSED
+    # The replacement itself stays registered.
+    assert Transmission.objects.filter(direction=Direction.INCOMING, document_id=new_id).exists()

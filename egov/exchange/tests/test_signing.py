@@ -101,7 +101,7 @@ def test_the_file_provider_reads_pem_files(material, tmp_path, settings) -> None
     key_pem, cert_pem = signing.material_to_pem(material)
     (tmp_path / "key.pem").write_bytes(key_pem)
     (tmp_path / "cert.pem").write_bytes(cert_pem)
-    settings.EXCHANGE_KEY_PROVIDER = "egov.exchange.signing.FileKeyProvider"
+    settings.EXCHANGE_KEY_PROVIDER = "egov.exchange.signing.InstallationKeyProvider"
     settings.EXCHANGE_SIGNING_KEY_FILE = str(tmp_path / "key.pem")
     settings.EXCHANGE_SIGNING_CERT_FILE = str(tmp_path / "cert.pem")
     loaded = signing.key_provider().material_for("000.00.09.H58")
@@ -111,7 +111,7 @@ def test_the_file_provider_reads_pem_files(material, tmp_path, settings) -> None
 
 
 def test_the_file_provider_says_what_is_missing(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.EXCHANGE_KEY_PROVIDER = "egov.exchange.signing.FileKeyProvider"
+    settings.EXCHANGE_KEY_PROVIDER = "egov.exchange.signing.InstallationKeyProvider"
     settings.EXCHANGE_SIGNING_KEY_FILE = ""
     with pytest.raises(ImproperlyConfigured, match="EXCHANGE_SIGNING_KEY_FILE"):
         signing.key_provider()

@@ -157,9 +157,13 @@ def test_a_signed_document_travels_to_b_and_its_status_comes_back_until_finished
     )
     document_id = sent["document_id"]  # type: ignore[index]
     arrived = wait_for(lambda: _incoming(b, document_id), what="the document at B")
-    assert arrived["document_status"] == "registered"
-    assert arrived["arrival_number"] == 1
+    assert arrived["document_status"] == "arrived"  # waits for B's document clerk
+    assert arrived["arrival_number"] is None
     assert arrived["attachments"] == [f"{document_id.split(',')[2].replace('/', '-')}.pdf"]
+    # Acknowledged (01), and nothing more until B's clerk has checked it.
+    wait_for(lambda: _outgoing(a, document_id)["status"] == "01", what="the 01 at A")
+    assert _call(b, "check_arrival", organ=B_ORGAN, document_id=document_id) == "registered"
+    assert _incoming(b, document_id)["arrival_number"] == 1
     waiting = wait_for(
         lambda: (o := _outgoing(a, document_id)) and o["status"] == "04" and o,
         what="B's 03/04 at A",
@@ -191,6 +195,7 @@ def test_a_signed_document_travels_to_b_and_its_status_comes_back_until_finished
     answered = wait_for(lambda: _incoming(a, reply_id), what="B's reply at A")
     assert answered["answers"] == document_id  # the exchange's link
     assert answered["document_answers"] == document_id  # and the documents app's
+    assert _call(a, "check_arrival", organ=A_ORGAN, document_id=reply_id) == "registered"
     wait_for(
         lambda: (o := _outgoing(b, reply_id)) and o["status"] == "04",
         what="A's acknowledgement of the reply at B",

@@ -21,7 +21,12 @@ class Command(BaseCommand):
         add.add_argument("organ_code")
         add.add_argument("--name", required=True)
         add.add_argument("--url", required=True, help="base address, e.g. https://egov.example.vn")
-        add.add_argument("--certificate", required=True, help="PEM file of its signing certificate")
+        add.add_argument("--certificate", default="", help="PEM file of its signing certificate")
+        add.add_argument(
+            "--roots",
+            default="",
+            help="PEM file of the certificate authorities (roots) its seals are issued under",
+        )
         add.add_argument(
             "--subordinates", action="store_true", help="also reach the organs below this code"
         )
@@ -36,8 +41,13 @@ class Command(BaseCommand):
                     f"{peer.organ_code}{below}\t{peer.status}\t{peer.endpoint_url}\t{peer.name}"
                 )
             return
+        if not options["certificate"] and not options["roots"]:
+            raise CommandError("Give --certificate or --roots (or both).")
         try:
-            certificate = Path(options["certificate"]).read_text(encoding="ascii")
+            certificate, roots = (
+                Path(options[name]).read_text(encoding="ascii") if options[name] else ""
+                for name in ("certificate", "roots")
+            )
         except OSError as exc:
             raise CommandError(f"Cannot read the certificate: {exc}") from exc
         try:
@@ -47,6 +57,7 @@ class Command(BaseCommand):
                 name=options["name"],
                 endpoint_url=options["url"],
                 certificate=certificate,
+                trusted_roots=roots,
                 includes_subordinates=options["subordinates"],
                 status=PeerStatus.SUSPENDED if options["suspended"] else PeerStatus.ACTIVE,
             )
