@@ -1,7 +1,7 @@
 """The whole journey of a citizen of Mỹ Tho on a 360-pixel phone (Debian chromium): register,
 verify with the code mailed to a real local SMTP server, find the procedure, apply with a
 draft and an upload, pay through the VNPay stand-in, answer the desk's supplement request,
-receive the result online and reach the rating. axe-core finds no serious or critical
+receive the result online and rate the service. axe-core finds no serious or critical
 violation on the citizen pages."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from egov.accounts.tests.helpers import code_in, deliver_outbox
 from egov.testing.browser import accessibility_violations
@@ -58,7 +59,7 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
         "000000" if code_in(mail.get_content()) != "000000" else "111111"
     )
     page.get_by_role("button", name="Xác nhận").click()
-    assert page.get_by_text("Mã không đúng").is_visible()
+    expect(page.get_by_text("Mã không đúng")).to_be_visible()
     page.get_by_label("Mã xác thực").fill(code_in(mail.get_content()))
     page.get_by_role("button", name="Xác nhận").click()
     page.wait_for_url("**/accounts/profile/")
@@ -73,7 +74,7 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
     page.get_by_label("Số nhà, đường, ấp (khu phố)").fill("12 Ấp Bắc")
     _clean(page)
     page.get_by_role("button", name="Lưu").click()
-    assert page.get_by_text("Đã lưu thông tin cá nhân.").is_visible()
+    expect(page.get_by_text("Đã lưu thông tin cá nhân.")).to_be_visible()
 
     # 3. Find the procedure without diacritics.
     page.get_by_role("link", name="Dịch vụ công").first.click()
@@ -81,7 +82,7 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
     page.get_by_role("button", name="Tìm kiếm").click()
     _clean(page)
     page.get_by_role("link", name="Cấp giấy phép xây dựng công trình").click()
-    assert page.get_by_text("Thực hiện hoàn toàn trực tuyến").is_visible()
+    expect(page.get_by_text("Thực hiện hoàn toàn trực tuyến")).to_be_visible()
     _clean(page)
     page.get_by_role("button", name="Nộp hồ sơ trực tuyến").click()
 
@@ -99,8 +100,8 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
     )
     _clean(page)
     page.get_by_role("button", name="Lưu bản nháp").click()
-    assert page.get_by_text("Đã lưu bản nháp").is_visible()
-    assert page.get_by_role("link", name="Bản vẽ thiết kế").is_visible()
+    expect(page.get_by_text("Đã lưu bản nháp")).to_be_visible()
+    expect(page.get_by_role("link", name="Bản vẽ thiết kế")).to_be_visible()
 
     page.get_by_role("link", name="Hồ sơ của tôi").first.click()
     _clean(page)
@@ -109,7 +110,8 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
     page.get_by_role("button", name="Tiếp tục để kiểm tra").click()
     # Bad input: the server names the field, in Vietnamese, next to it.
     error = page.locator("#f-floors-error")
-    assert error.is_visible() and "7" in error.inner_text()
+    expect(error).to_be_visible()
+    assert "7" in error.inner_text()
     _clean(page)
     page.get_by_label("Số tầng").fill("3")
     page.get_by_role("button", name="Tiếp tục để kiểm tra").click()
@@ -133,7 +135,7 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
     page.get_by_role("link", name="Cấp giấy phép xây dựng công trình").click()
     page.get_by_role("button", name="Tiếp tục để kiểm tra").click()
     page.wait_for_url("**/review/")
-    assert page.get_by_text("Đã nộp 150.000").is_visible()
+    expect(page.get_by_text("Đã nộp 150.000")).to_be_visible()
     page.get_by_role("button", name="Nộp hồ sơ").click()
     page.wait_for_url("**/my/dossiers/**")
     dossier = Dossier.objects.get()
@@ -157,7 +159,7 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
         files=[{"name": "pccc.pdf", "mimeType": "application/pdf", "buffer": PDF + b"pccc"}]
     )
     page.get_by_role("button", name="Gửi hồ sơ bổ sung").click()
-    assert page.get_by_text("Đã gửi hồ sơ bổ sung").is_visible()
+    expect(page.get_by_text("Đã gửi hồ sơ bổ sung")).to_be_visible()
 
     # 7. The agency decides and returns the signed result online.
     desk.accept_dossier(acting_user=world.clerk, dossier=dossier.code)
@@ -178,15 +180,39 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
     page.reload()
     href = page.get_by_role("link", name="Tải kết quả (PDF)").get_attribute("href")
     assert page.request.get(site + href).body() == RESULT
-    assert page.locator("#rating").is_visible()
+    expect(page.locator("#rating")).to_be_visible()
+    _clean(page)
+
+    # 8. The citizen rates the service (online dossier: the online service is rated too).
+    page.locator("#rating").get_by_role("link", name="Đánh giá dịch vụ").click()
+    page.wait_for_url(f"**/dossiers/{dossier.code}/rating/")
+    _clean(page)
+    for question, answer in [
+        ("Thời gian giải quyết hồ sơ", "Đúng ngày hẹn trả (1)"),
+        ("Số cơ quan, đơn vị phải liên hệ", "Chỉ bộ phận một cửa (2)"),
+        ("Số lần phải liên hệ", "Một lần (1)"),
+        ("Tính chính xác của thông tin", "Chính xác, đầy đủ (2)"),
+        ("Thái độ của cán bộ", "Lịch sự, tận tình (2)"),
+        ("Tính đúng quy định", "Kết quả đúng quy định; chỉ nộp phí, lệ phí đã công khai (2)"),
+        ("Việc tiếp nhận, xử lý phản ánh", "Tôi không có phản ánh, kiến nghị"),
+        ("Chất lượng dịch vụ công trực tuyến", "Dễ sử dụng, hoạt động tốt (2)"),
+    ]:
+        page.get_by_role("group", name=re.compile(question)).get_by_label(answer).check()
+    page.get_by_role("button", name="Gửi đánh giá").click()
+    page.wait_for_url(f"**/my/dossiers/{dossier.code}/#rating")
+    expect(page.get_by_text("Cảm ơn bạn đã đánh giá dịch vụ này.")).to_be_visible()
+    expect(page.locator("#rating")).to_contain_text("Dễ sử dụng, hoạt động tốt")
     _clean(page)
     page.get_by_role("link", name="Kho giấy tờ của tôi").first.click()
-    assert page.get_by_text(re.compile("Kết quả hồ sơ")).first.is_visible()
+    expect(page.get_by_text(re.compile("Kết quả hồ sơ")).first).to_be_visible()
     assert page.get_by_text(re.compile("Biên lai")).first.is_visible()
     _clean(page)
 
-    # The e-mails went through the local SMTP server: the code and the payment's receipt.
+    # The e-mails went through the local SMTP server: the code, the payment's receipt, and
+    # the dossier's news (the supplement request, the result ready, the return).
     deliver_outbox()
     subjects = [m["Subject"] for m in smtp_server.received if m["To"] == EMAIL]
     assert any("Mã đăng ký tài khoản" in s for s in subjects), subjects
     assert any(payment.reference in s for s in subjects), subjects
+    for news in ("cần bổ sung, hoàn thiện", "đã có kết quả", "đã trả kết quả"):
+        assert f"Hồ sơ {dossier.code}: {news}" in subjects, subjects
