@@ -599,7 +599,7 @@ RATING_CRITERIA: tuple[RatingCriterion, ...] = (
     RatingCriterion(
         "desk_contacts",
         _("Times you had to contact the desk to complete the dossier"),
-        ((2, _("None")), (1, _("Once")), (0, _("More than once"))),
+        ((2, _("Not once")), (1, _("Once")), (0, _("More than once"))),
     ),
     RatingCriterion(
         "published_info",

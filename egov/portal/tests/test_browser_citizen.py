@@ -1,7 +1,7 @@
 """The whole journey of a citizen of Mỹ Tho on a 360-pixel phone (Debian chromium): register,
 verify with the code mailed to a real local SMTP server, find the procedure, apply with a
 draft and an upload, pay through the VNPay stand-in, answer the desk's supplement request,
-receive the result online and reach the rating. axe-core finds no serious or critical
+receive the result online and rate the service. axe-core finds no serious or critical
 violation on the citizen pages."""
 
 from __future__ import annotations
@@ -183,13 +183,37 @@ def test_a_citizen_does_a_level_4_procedure_end_to_end_on_a_phone(
     assert page.request.get(site + href).body() == RESULT
     expect(page.locator("#rating")).to_be_visible()
     _clean(page)
+
+    # 8. The citizen rates the service (online dossier: the online service is rated too).
+    page.locator("#rating").get_by_role("link", name="Đánh giá dịch vụ").click()
+    page.wait_for_url(f"**/dossiers/{dossier.code}/rating/")
+    _clean(page)
+    for question, answer in [
+        ("Thời gian giải quyết hồ sơ", "Đúng ngày hẹn trả (1)"),
+        ("Số cơ quan, đơn vị phải liên hệ", "Chỉ bộ phận một cửa (2)"),
+        ("Số lần phải liên hệ", "Một lần (1)"),
+        ("Tính chính xác của thông tin", "Chính xác, đầy đủ (2)"),
+        ("Thái độ của cán bộ", "Lịch sự, tận tình (2)"),
+        ("Tính đúng quy định", "Kết quả đúng quy định; chỉ nộp phí, lệ phí đã công khai (2)"),
+        ("Việc tiếp nhận, xử lý phản ánh", "Tôi không có phản ánh, kiến nghị"),
+        ("Chất lượng dịch vụ công trực tuyến", "Dễ sử dụng, hoạt động tốt (2)"),
+    ]:
+        page.get_by_role("group", name=re.compile(question)).get_by_label(answer).check()
+    page.get_by_role("button", name="Gửi đánh giá").click()
+    page.wait_for_url(f"**/my/dossiers/{dossier.code}/#rating")
+    expect(page.get_by_text("Cảm ơn bạn đã đánh giá dịch vụ này.")).to_be_visible()
+    expect(page.locator("#rating")).to_contain_text("Dễ sử dụng, hoạt động tốt")
+    _clean(page)
     page.get_by_role("link", name="Kho giấy tờ của tôi").first.click()
     expect(page.get_by_text(re.compile("Kết quả hồ sơ")).first).to_be_visible()
     expect(page.get_by_text(re.compile("Biên lai")).first).to_be_visible()
     _clean(page)
 
-    # The e-mails went through the local SMTP server: the code and the payment's receipt.
+    # The e-mails went through the local SMTP server: the code, the payment's receipt, and
+    # the dossier's news (the supplement request, the result ready, the return).
     deliver_outbox()
     subjects = [m["Subject"] for m in smtp_server.received if m["To"] == EMAIL]
     assert any("Mã đăng ký tài khoản" in s for s in subjects), subjects
     assert any(payment.reference in s for s in subjects), subjects
+    for news in ("cần bổ sung, hoàn thiện", "đã có kết quả", "đã trả kết quả"):
+        assert f"Hồ sơ {dossier.code}: {news}" in subjects, subjects
