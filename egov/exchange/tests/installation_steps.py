@@ -79,6 +79,18 @@ def check_arrival(*, organ: str, document_id: str, accept: bool = True, reason: 
     return doc.status
 
 
+def accept_all_arrivals(*, organ: str) -> int:
+    """The document clerk accepts every electronic arrival waiting for the check."""
+    agency = Agency.objects.get(organ_code=organ)
+    clerk = staff(agency, Role.DOCUMENT_CLERK)
+    waiting = Document.objects.filter(
+        agency=agency, direction=DocumentDirection.INCOMING, status="arrived"
+    ).order_by("pk")
+    for doc in waiting:
+        documents.accept_arrival(acting_user=clerk, document=doc)
+    return len(waiting)
+
+
 def handle_incoming(*, organ: str, document_id: str, until: str = "completed") -> str:
     """The leader assigns the received document, the specialist handles and completes it."""
     agency = Agency.objects.get(organ_code=organ)

@@ -257,15 +257,18 @@ def test_killing_the_receiver_mid_flight_loses_and_duplicates_nothing(
     b.start()
     b.wait_until_up()
 
-    def settled() -> bool:
+    def settled(code: str) -> bool:
         ta, tb = _call(a, "tally"), _call(b, "tally")
         return (
             ta["pending"] == 0  # type: ignore[index]
             and tb["pending"] == 0  # type: ignore[index]
-            and ta["statuses_by_code"].get("04", 0) >= sent  # type: ignore[index]
+            and ta["statuses_by_code"].get(code, 0) >= sent  # type: ignore[index]
         )
 
-    wait_for(settled, timeout=120, interval=0.5, what="both outboxes to drain")
+    wait_for(lambda: settled("01"), timeout=120, interval=0.5, what="A's outbox to drain")
+    # B's document clerk accepts what arrived; B's worker reports 03 and 04 to A.
+    assert _call(b, "accept_all_arrivals", organ=B_ORGAN) == sent
+    wait_for(lambda: settled("04"), timeout=120, interval=0.5, what="both outboxes to drain")
     after_a, after_b = _call(a, "tally"), _call(b, "tally")
     assert after_a["outgoing"] - before_a["outgoing"] == sent  # type: ignore[index,operator]
     assert after_a["delivered_documents"] - before_a["delivered_documents"] == sent  # type: ignore[index,operator]
