@@ -1,6 +1,7 @@
 """The HTTP API: every app's ``api.py`` router under /api/v1, errors as RFC 7807 problem+json.
 
-An app exposes ``router`` (a ninja Router) and ``PREFIX`` (where to mount it) in its api.py.
+An app exposes ``router`` (a ninja Router) and ``PREFIX`` (where to mount it) in its api.py,
+and optionally ``EXTRA_ROUTERS``: ``(prefix, router)`` pairs for paths outside its prefix.
 Every operation requires authentication (bearer token or session) unless it passes
 ``auth=None`` and is listed in ``PUBLIC_OPERATIONS`` (an invariant test checks both ways).
 """
@@ -156,6 +157,9 @@ def _mount_app_routers() -> None:
             continue
         module = importlib.import_module(module_name)
         api.add_router(module.PREFIX, module.router)
+        # An app may serve a second path prefix (e.g. dossiers also serve /stats/dossiers).
+        for prefix, extra in getattr(module, "EXTRA_ROUTERS", ()):
+            api.add_router(prefix, extra)
 
 
 _mount_app_routers()

@@ -684,3 +684,9 @@ def _add_action_operation(action_name: str, schema: type[Schema]) -> None:
 
 for _action, _schema in ACTION_SCHEMAS.items():
     _add_action_operation(_action, _schema)
+
+
+# GET /api/v1/stats/dossiers lives in its own module, under the /stats prefix.
+from egov.dossiers.stats_api import router as stats_router  # noqa: E402
+
+EXTRA_ROUTERS = [("/stats", stats_router)]
