@@ -775,7 +775,7 @@ def post_rating(request: HttpRequest, code: str, payload: RatingIn) -> Status[Ra
 # Public status lookup: /api/v1/public/dossiers/{code}
 
 public_router = Router(tags=["public lookup"])
-EXTRA_ROUTERS = [("/public/dossiers", public_router)]
+EXTRA_ROUTERS = [("/public/dossiers", public_router)]  # and /stats, below
 
 
 class PublicStatusOut(Schema):
@@ -820,3 +820,9 @@ def public_dossier_status(request: HttpRequest, code: str) -> PublicStatusOut:
 
 
 public("GET", "/public/dossiers/{code}")
+
+
+# GET /api/v1/stats/dossiers lives in its own module, under the /stats prefix.
+from egov.dossiers.stats_api import router as stats_router  # noqa: E402
+
+EXTRA_ROUTERS.append(("/stats", stats_router))

@@ -8,9 +8,11 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         from egov import views
-        from egov.dossiers.panels import citizen_panel, workspace_panel
+        from egov.dossiers.panels import citizen_panel, stats_panel, workspace_panel
 
         if workspace_panel not in views.WORKSPACE_PANELS:
             views.WORKSPACE_PANELS.append(workspace_panel)
+        if stats_panel not in views.WORKSPACE_PANELS:
+            views.WORKSPACE_PANELS.append(stats_panel)
         if citizen_panel not in views.CITIZEN_PANELS:
             views.CITIZEN_PANELS.append(citizen_panel)

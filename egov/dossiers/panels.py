@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from egov.dossiers import selectors
+from egov.dossiers.stats import stats_scope
+from egov.lib.problems import NotFound
 from egov.org.models import Role
 from egov.org.selectors import active_memberships, is_staff_member
 
@@ -23,6 +25,15 @@ def workspace_panel(request: HttpRequest) -> dict[str, Any] | None:
         "items": list(assigned.order_by("due_on", "registered_at")[:5]),
         "is_clerk": any(m.role == Role.ONE_STOP_CLERK for m in active_memberships(user)),
     }
+
+
+def stats_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """A link to the one-stop statistics for those who may see them."""
+    try:
+        stats_scope(request.user)
+    except NotFound:
+        return None
+    return {"template": "dossiers/panel_stats.html"}
 
 
 def citizen_panel(request: HttpRequest) -> dict[str, Any] | None:

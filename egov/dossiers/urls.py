@@ -1,12 +1,13 @@
 from django.urls import path
 
-from egov.dossiers import views
+from egov.dossiers import stats_views, views
 
 app_name = "dossiers"
 
 urlpatterns = [
     path("", views.dossier_list, name="list"),
     path("desk/", views.desk, name="desk"),
+    path("stats/", stats_views.stats_page, name="stats"),
     path("desk/<str:procedure_code>/", views.register, name="register"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/rating/", views.rate, name="rate"),
