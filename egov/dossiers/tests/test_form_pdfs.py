@@ -409,3 +409,16 @@ def test_concurrent_first_downloads_render_and_store_once(world: Any, permit: An
     form.refresh_from_db()
     with form.file.open("rb") as handle:
         assert handle.read() == results[0]
+
+
+def test_the_applicant_finds_the_pdfs_on_the_portal_page_of_the_dossier(
+    world: Any, permit: Any, at_monday_morning: Any, client: Client
+) -> None:
+    dossier = actions.accept_dossier(acting_user=world.clerk, dossier=register(world, permit))
+    form = form_of(dossier, "01")
+    client.force_login(world.citizen)
+    page = client.get(f"/my/dossiers/{dossier.code}/")
+    assert page.status_code == 200
+    link = f"/dossiers/{dossier.code}/forms/{form.pk}.pdf"
+    assert link in page.content.decode()
+    assert "Nguyễn Văn An" in pdf_text(client.get(link).content)
