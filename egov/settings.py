@@ -356,6 +356,10 @@ _document_signer = env_str("EGOV_DOCUMENT_SIGNER", "egov.signatures.adapters.doc
 EGOV_DOCUMENT_SIGNER = "" if _document_signer.lower() == "none" else _document_signer
 EGOV_DOCUMENT_HANDLING_DAYS = env_int("EGOV_DOCUMENT_HANDLING_DAYS", 10)
 EGOV_DOCUMENT_REMINDER_DAYS = env_int("EGOV_DOCUMENT_REMINDER_DAYS", 2)
+# One-stop forms 01–05 (egov/dossiers/rendering.py): the signer that seals their PDFs with the
+# receiving agency's organisation seal; `none` = render them unsigned.
+_form_signer = env_str("EGOV_DOSSIER_FORM_SIGNER", "egov.signatures.adapters.dossier_form_signer")
+EGOV_DOSSIER_FORM_SIGNER = "" if _form_signer.lower() == "none" else _form_signer
 
 # edXML exchange (egov.exchange, docs/apps/exchange.md) -----------------------------------------
 # Where the agency's signing key comes from; the signatures app plugs its PKCS#11 keys in here.

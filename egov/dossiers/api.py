@@ -9,17 +9,17 @@ import binascii
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from typing import Any, Literal
 
 from django.db import IntegrityError
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from egov.accounts.selectors import request_user
 from egov.api import public
-from egov.dossiers import deadlines, permissions, selectors
+from egov.dossiers import deadlines, permissions, rendering, selectors
 from egov.dossiers.access import access_dossier
 from egov.dossiers.actions import (
     IDEMPOTENCY_SCOPE,
@@ -37,10 +37,17 @@ from egov.dossiers.models import (
     Dossier,
     DossierDocument,
     DossierEvent,
+    DossierForm,
     DossierRating,
     ReturnMethod,
 )
 from egov.dossiers.operations import perform
+from egov.dossiers.register_book import (
+    CONTENT_TYPES,
+    access_register_unit,
+    check_period,
+    register_file,
+)
 from egov.dossiers.workflow import Action
 from egov.dossiers.workflow import Status as DossierStatus
 from egov.infra.models import IdempotencyRecord
@@ -160,6 +167,7 @@ class FormOut(Schema):
     title: str
     issued_at: dt.datetime
     data: dict[str, Any]
+    pdf: str = Field(..., description="Path of the form's PDF.")
 
 
 class DossierOut(Schema):
@@ -340,6 +348,7 @@ def dossier_out(dossier: Dossier, user: Any) -> DossierOut:
                 title=FORM_TITLES[f.number],
                 issued_at=f.issued_at,
                 data=f.data,
+                pdf=f"/api/v1{PREFIX}/{dossier.code}/forms/{f.pk}/pdf",
             )
             for f in dossier.forms.all()
         ],
@@ -500,6 +509,39 @@ def _urgency(calendar: Any, today: dt.date, dossier: Dossier) -> str:
     return deadlines.urgency(calendar, today, dossier.due_on, soon_days=2)
 
 
+class RegisterQuery(Schema):
+    unit: int = Field(..., description="Id of the receiving unit.")
+    start: dt.date = Field(..., alias="from", description="First day of the period.")
+    end: dt.date = Field(..., alias="to", description="Last day of the period (included).")
+    format: Literal["pdf", "xlsx"] = "pdf"
+
+
+@router.get(
+    "/register",
+    summary="Register of dossiers of a unit (form 06)",
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Sổ theo dõi hồ sơ: A4 landscape PDF or an XLSX workbook.",
+                "content": {content_type: {} for content_type in CONTENT_TYPES.values()},
+            }
+        }
+    },
+)
+def dossier_register(request: HttpRequest, query: Query[RegisterQuery]) -> HttpResponse:
+    """The dossiers a receiving unit registered in a period (by receipt date): code, applicant,
+    procedure, received, due, returned, status. For the unit's clerks and head and its
+    agency's leaders; any other unit gives 404."""
+    user = request_user(request)
+    unit = access_register_unit(user, query.unit)
+    period = check_period(query.start, query.end)
+    content, content_type, name = register_file(unit, period, query.format)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @router.get("/{code}", response=DossierOut, summary="One dossier")
 def get_dossier(request: HttpRequest, code: str) -> DossierOut:
     """The dossier with its documents, steps, consultations, forms and the actions the caller
@@ -546,6 +588,31 @@ def document_scan(request: HttpRequest, code: str, document_id: int) -> FileResp
         content_type=document.content_type,
         filename=f"{document.sha256[:12]}.{document.extension}",
     )
+
+
+@router.get(
+    "/{code}/forms/{form_id}/pdf",
+    summary="The PDF of an issued form",
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Forms 01–05 (A5), sealed by the receiving agency when its seal "
+                "certificate is available.",
+                "content": {"application/pdf": {}},
+            }
+        }
+    },
+)
+def form_pdf(request: HttpRequest, code: str, form_id: int) -> HttpResponse:
+    """The official form as a PDF, for those who may see the dossier."""
+    user = request_user(request)
+    dossier = access_dossier(user, code)
+    form = DossierForm.objects.filter(dossier=dossier, pk=form_id).first()
+    if form is None:
+        raise NotFound()
+    form.dossier = dossier
+    return rendering.pdf_response(rendering.form_pdf(form, acting_user=user), form)
 
 
 def _event_out(event: DossierEvent) -> EventOut:

@@ -8,6 +8,7 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         from egov import views
+        from egov.dossiers import rendering  # noqa: F401 (registers the form renderers)
         from egov.dossiers.panels import citizen_panel, stats_panel, workspace_panel
 
         if workspace_panel not in views.WORKSPACE_PANELS:

@@ -1,4 +1,4 @@
-"""Periodic work on dossiers: deadline warnings."""
+"""Background work on dossiers: deadline warnings, the PDFs of issued forms."""
 
 from __future__ import annotations
 
@@ -28,3 +28,13 @@ def warn_about_deadlines() -> dict[str, int]:
     except CalendarMissing as exc:
         logger.error("deadline warnings skipped: %s", exc)
         return {}
+
+
+@task(queue_name="default")
+def render_form_file(form_id: int) -> str:
+    """Render, seal and store the PDF of an issued form (enqueued after the issuing action
+    commits; a download that comes first has done it already)."""
+    from egov.dossiers.rendering import ensure_form_file
+
+    form, _pdf = ensure_form_file(form_id)
+    return form.file.name or ""

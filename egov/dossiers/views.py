@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from egov.accounts.selectors import request_user
-from egov.dossiers import deadlines, permissions, selectors
+from egov.dossiers import deadlines, permissions, rendering, selectors
+from egov.dossiers import register_book as register_book_module
 from egov.dossiers.access import access_dossier
 from egov.dossiers.actions import missing_documents, rate_dossier, register_dossier
 from egov.dossiers.forms import FORM_TITLES
@@ -28,6 +29,7 @@ from egov.dossiers.webforms import (
     REGISTER_FIELD_MAP,
     FilterForm,
     RatingForm,
+    RegisterBookForm,
     RegisterForm,
 )
 from egov.dossiers.workflow import Action, Status
@@ -222,6 +224,7 @@ def _detail_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
         if dossier.status == Status.RETURNED
         else None,
         "form_titles": FORM_TITLES,
+        "receipt_form": next((f for f in reversed(dossier.forms.all()) if f.number == "01"), None),
         "Status": Status,
     }
 
@@ -318,6 +321,61 @@ def form_record(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "shown": _form_dates(record.data),
         },
     )
+
+
+def form_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The PDF of an issued form (rendered and sealed at the first download if the background
+    task has not done it yet)."""
+    user = request_user(request)
+    try:
+        dossier = access_dossier(user, code)
+    except NotFound as exc:
+        raise Http404 from exc
+    record = DossierForm.objects.filter(dossier=dossier, pk=pk).first()
+    if record is None:
+        raise Http404
+    record.dossier = dossier
+    return rendering.pdf_response(rendering.form_pdf(record, acting_user=user), record)
+
+
+def register_book(request: HttpRequest) -> HttpResponse:
+    """Form 06 for a unit and period: shown as a table, downloaded as PDF or XLSX."""
+    user = request_user(request)
+    units = register_book_module.register_units(user)
+    if not units:
+        raise Http404
+    today = timezone.localdate()
+    data = request.GET if "unit" in request.GET else None
+    form = RegisterBookForm(
+        data
+        or {
+            "unit": str(units[0].pk),
+            "start": today.replace(day=1).isoformat(),
+            "end": today.isoformat(),
+        },
+        units=units,
+    )
+    context: dict[str, Any] = {"form": form, "rows": None}
+    if form.is_valid():
+        unit = next(u for u in units if u.pk == form.cleaned_data["unit"])
+        period = register_book_module.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+        file_format = request.GET.get("format", "")
+        if file_format in register_book_module.CONTENT_TYPES:
+            content, content_type, name = register_book_module.register_file(
+                unit, period, file_format
+            )
+            response = HttpResponse(content, content_type=content_type)
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        context.update(
+            unit=unit,
+            period=period,
+            columns=register_book_module.COLUMNS,
+            rows=register_book_module.register_rows(
+                register_book_module.register_entries(unit, period)
+            ),
+        )
+    return render(request, "dossiers/register_book.html", context)
 
 
 def _form_dates(data: dict[str, Any]) -> dict[str, Any]:

@@ -387,6 +387,33 @@ REGISTER_FIELD_MAP = {
 }
 
 
+class RegisterBookForm(forms.Form):
+    """Form 06: which unit's register, for which period (``from``/``to`` like the API)."""
+
+    unit = forms.TypedChoiceField(label=_("Receiving unit"), coerce=int)
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [  # type: ignore[attr-defined]
+            (unit.pk, f"{unit.name} – {unit.agency.name}") for unit in units
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        from egov.dossiers.register_book import check_period
+        from egov.lib.problems import InvalidInput
+
+        cleaned = super().clean() or {}
+        if cleaned.get("start") and cleaned.get("end"):
+            try:
+                check_period(cleaned["start"], cleaned["end"])
+            except InvalidInput as exc:
+                for message in exc.errors.values():
+                    self.add_error("end", str(message))
+        return cleaned
+
+
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Code, applicant name or ID"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False)

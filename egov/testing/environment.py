@@ -17,6 +17,7 @@ _DEFAULTS = {
     "STATIC_MANIFEST": "0",
     # Tests that sign documents plug in a signer (and its certificates) themselves.
     "EGOV_DOCUMENT_SIGNER": "none",
+    "EGOV_DOSSIER_FORM_SIGNER": "none",
 }
 
 for _name, _value in _DEFAULTS.items():
