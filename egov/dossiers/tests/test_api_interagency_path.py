@@ -188,6 +188,25 @@ def test_an_inter_agency_dossier_through_the_api_from_registration_to_late_retur
         # Nothing more can happen to a returned dossier.
         path.act("withdraw", {"reason": "Thôi."}, status=409)
 
+        # 8. The citizen rates the service once; staff may not rate in their place.
+        scores = {
+            "time_taken": 0,
+            "bodies_contacted": 1,
+            "desk_contacts": 1,
+            "published_info": 2,
+            "staff_attitude": 2,
+            "lawfulness": 2,
+            "complaint_handling": None,
+            "online_service": None,
+            "comment": "Trả kết quả trễ hẹn nhưng có thư xin lỗi.",
+        }
+        rating_url = f"/api/v1/dossiers/{path.code}/rating"
+        assert path.as_("motcua.p1").api.post(rating_url, scores).status_code == 403
+        rated = path.as_("congdan").api.post(rating_url, scores)
+        assert rated.status_code == 201, rated.content
+        assert rated.json()["time_taken"] == 0
+        assert path.api.post(rating_url, scores).status_code == 409
+
     numbers = [f["number"] for f in path.as_("congdan").dossier()["forms"]]
     assert numbers == ["01", "02", "04", "05"]
     history = api.get(f"/api/v1/dossiers/{path.code}/history").json()

@@ -219,7 +219,29 @@ def test_an_inter_agency_dossier_from_the_desk_to_its_late_return(
         act(page, "return_result")
         check_the_forms(page, base, dossier)
 
+        # 9. The citizen rates the service from their dossier page.
+        log_in(page, base, "congdan")
+        page.goto(f"{base}/my/dossiers/{dossier.code}/")
+        page.locator("#rating").get_by_role("link", name="Đánh giá dịch vụ").click()
+        page.wait_for_url(f"**/dossiers/{dossier.code}/rating/")
+        for question, answer in [
+            ("Thời gian giải quyết hồ sơ", "Muộn hơn ngày hẹn trả"),
+            ("Số cơ quan, đơn vị phải liên hệ", "Chỉ bộ phận một cửa"),
+            ("Số lần phải liên hệ", "Một lần"),
+            ("Tính chính xác của thông tin", "Chính xác, đầy đủ"),
+            ("Thái độ của cán bộ", "Lịch sự, tận tình"),
+            ("Tính đúng quy định", "Kết quả đúng quy định"),
+            ("Việc tiếp nhận, xử lý phản ánh", "Tôi không có phản ánh, kiến nghị"),
+        ]:
+            group = page.get_by_role("group", name=re.compile(question))
+            group.get_by_label(answer).first.check()
+        page.get_by_role("button", name="Gửi đánh giá").click()
+        page.wait_for_url(f"**/my/dossiers/{dossier.code}/#rating")
+        expect(page.get_by_text("Cảm ơn bạn đã đánh giá dịch vụ này.")).to_be_visible()
+
     dossier.refresh_from_db()
     assert dossier.status == "returned"
     assert dossier.timeliness == "late"
     assert dossier.due_on == new_date
+    rating = dossier.rating
+    assert (rating.time_taken, rating.desk_contacts, rating.complaint_handling) == (0, 1, None)
