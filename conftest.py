@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from egov.testing.browser import browser, page  # noqa: F401 (fixtures)
 from egov.testing.world import World, build_world
@@ -15,6 +17,13 @@ from egov.testing.world import World, build_world
 pytest_plugins = ["egov.testing.action_coverage", "egov.testing.standins"]
 
 CALENDAR_YEARS = range(2024, 2029)
+
+# CI machines are shared: a property is judged on its examples, not on how fast a busy machine
+# generated or ran them (speed lives in bench/).
+hypothesis_settings.register_profile(
+    "egov", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+hypothesis_settings.load_profile("egov")
 
 
 def _seed_calendar() -> None:
