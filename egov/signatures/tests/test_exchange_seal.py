@@ -178,7 +178,9 @@ def test_a_revoked_seal_certificate_is_refused_with_a_clear_problem(
     assert response["Content-Type"].startswith("application/problem+json")
     assert problem["code"] == "bad_signature"
     assert problem["reason"] == "revoked_certificate"
-    assert "revoked" in problem["detail"]
+    # Vietnamese first: the detail says which certificate was revoked, and when.
+    assert "đã bị tổ chức chứng thực thu hồi" in problem["detail"]
+    assert pki.seal.serial_number in problem["detail"]
     assert problem["errors"][0]["field"] == "Signature.KeyInfo"
     assert Transmission.objects.count() == 0
     assert Message.objects.count() == 0
