@@ -152,11 +152,22 @@ def _commune_birth() -> None:
 
 
 def _returned() -> None:
-    dossier = _desk(
+    _carry_to_return(
         "demo:7",
-        EXTENSION,
         _walk_in("Đỗ Thanh Hải", "082087002468", "40 Ấp Bắc, Phường 5, TP. Mỹ Tho", "0919555666"),
     )
+
+
+def _returned_to_congdan() -> None:
+    # congdan (personal ID 082090001234) can rate this one under "Hồ sơ của tôi".
+    _carry_to_return(
+        "demo:8",
+        _walk_in("Nguyễn Văn An", "082090001234", "12 Ấp Bắc, Phường 4, TP. Mỹ Tho", "0901234567"),
+    )
+
+
+def _carry_to_return(ref: str, applicant: ApplicantInput) -> None:
+    dossier = _desk(ref, EXTENSION, applicant)
     clerk = _user("motcua")
     actions.accept_dossier(acting_user=clerk, dossier=dossier)
     actions.complete_step(acting_user=_user("chuyenvien"), dossier=dossier)
@@ -179,6 +190,7 @@ DEMO: list[tuple[str, Callable[[], None]]] = [
     ("demo:5", _incomplete),
     ("demo:6", _commune_birth),
     ("demo:7", _returned),
+    ("demo:8", _returned_to_congdan),
 ]
 
 

@@ -23,8 +23,17 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 def lookup(request: HttpRequest) -> HttpResponse:
     """The form; a submitted code goes to its own address (the one the QR code holds)."""
     code = normalise_code(request.GET.get("code", ""))
-    if code:
+    if code and "/" not in code:
         return redirect("lookup_detail", code=code)
+    if code:  # no code has a slash, and the page address cannot hold one
+        return _no_store(
+            render(
+                request,
+                "dossiers/lookup.html",
+                {"code": code, "not_found": True},
+                status=404,
+            )
+        )
     empty = "code" in request.GET
     return _no_store(
         render(

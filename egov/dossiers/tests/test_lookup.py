@@ -83,6 +83,10 @@ def test_the_form_sends_a_typed_code_to_its_own_page(world: World, permit: Any) 
     assert response.status_code == 302
     assert response["Location"] == f"/lookup/{dossier.code}/"
     assert Client().get("/lookup/").status_code == 200
+    assert 'href="/lookup/"' in Client().get("/").content.decode()  # found from the home page
+    slashed = Client().get("/lookup/", {"code": "12/GPXD"})
+    assert slashed.status_code == 404
+    assert "Không có hồ sơ nào mang mã 12/GPXD" in slashed.content.decode()
     empty = Client().get("/lookup/", {"code": " "})
     assert empty.status_code == 422
     assert "Hãy nhập mã hồ sơ." in empty.content.decode()
