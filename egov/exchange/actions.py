@@ -1165,6 +1165,11 @@ def report_status(
             % {"current": Handling(current.status).label, "new": Handling(code).label},
             code="status_not_allowed",
         )
+    if code == Handling.REFUSED and acting_user is not None:
+        # With the documents app, the arrival is refused there too (its clerk, a reason).
+        documents_handler().refuse(
+            transmission=current, reason=description, acting_user=acting_user
+        )
     move_handling(current, code, description=description, actor=acting_user)
     item = _answer(current, agency, code, description=description, acting_user=acting_user)
     record_event(

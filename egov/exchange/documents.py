@@ -150,6 +150,17 @@ class DocumentsHandler:
 
         self._marker(transmission, MarkerKind.UPDATE, message.business.reason, acting_user)
 
+    def refuse(self, *, transmission: Transmission, reason: str, acting_user: User | None) -> None:
+        """02 reported from the exchange page: the document clerk's refusal of the arrival."""
+        from egov.documents.actions import refuse_arrival
+        from egov.documents.models import Document as DocumentModel
+
+        if acting_user is None or not transmission.local_document_id.isdigit():
+            return
+        document = DocumentModel.objects.filter(pk=int(transmission.local_document_id)).first()
+        if document is not None:
+            refuse_arrival(acting_user=acting_user, document=document, reason=reason)
+
     # Sending side ----------------------------------------------------------------------------
     def _recipient(self, transmission: Transmission) -> DocumentRecipient | None:
         from egov.documents.selectors import recipient_by_document_id

@@ -11,6 +11,8 @@ Receiving side:
 * ``withdraw(transmission=, reason=, acting_user=)`` – the receiver agreed to a revocation or
   replacement.
 * ``update(transmission=, message=, acting_user=)`` – the receiver agreed to an update.
+* ``refuse(transmission=, reason=, acting_user=)`` – a person reported 02 from the exchange's
+  own page or API: the local record is refused too (or the report is refused).
 
 Sending side:
 
@@ -53,6 +55,10 @@ class DocumentsHandler(Protocol):
         self, *, transmission: Transmission, message: DocumentMessage, acting_user: User | None
     ) -> None: ...
 
+    def refuse(
+        self, *, transmission: Transmission, reason: str, acting_user: User | None
+    ) -> None: ...
+
     def status_changed(
         self, *, transmission: Transmission, code: str, description: str, at: dt.datetime
     ) -> None: ...
@@ -70,6 +76,9 @@ class RecordOnlyHandler:
         return None
 
     def update(self, **kwargs: Any) -> None:
+        return None
+
+    def refuse(self, **kwargs: Any) -> None:
         return None
 
     def status_changed(self, **kwargs: Any) -> None:

@@ -318,3 +318,27 @@ def test_an_agreed_revocation_withdraws_the_incoming_document(  # type: ignore[n
     assert document.markers.get().reason == "Sai thẩm quyền"
     assert _reported(transmission) == ["15"]
     assert report_progress(transmission.pk) == []  # a withdrawn document reports nothing more
+
+
+def test_a_refusal_reported_from_the_exchange_refuses_the_arrival_in_the_documents_app(  # type: ignore[no-untyped-def]
+    world, arrived
+) -> None:
+    from egov.exchange import actions as exchange
+
+    transmission, document = arrived
+    with pytest.raises(PermissionDenied):  # the documents app: only its document clerk refuses
+        exchange.report_status(
+            acting_user=world.leader, transmission_id=transmission.pk, code="02", description="x"
+        )
+    exchange.report_status(
+        acting_user=world.document_clerk,
+        transmission_id=transmission.pk,
+        code="02",
+        description="Gửi nhầm cơ quan",
+    )
+    document.refresh_from_db()
+    transmission.refresh_from_db()
+    assert (document.status, document.refusal_reason) == ("refused", "Gửi nhầm cơ quan")
+    assert transmission.status == Handling.REFUSED
+    assert report_progress(transmission.pk) == []  # 02 went once, with the report
+    assert _reported(transmission) == ["02"]
