@@ -362,8 +362,12 @@ _form_signer = env_str("EGOV_DOSSIER_FORM_SIGNER", "egov.signatures.adapters.dos
 EGOV_DOSSIER_FORM_SIGNER = "" if _form_signer.lower() == "none" else _form_signer
 
 # edXML exchange (egov.exchange, docs/apps/exchange.md) -----------------------------------------
-# Where the agency's signing key comes from; the signatures app plugs its PKCS#11 keys in here.
-EXCHANGE_KEY_PROVIDER = env_str("EXCHANGE_KEY_PROVIDER", "egov.exchange.signing.FileKeyProvider")
+# Where the agency's signing key comes from: "auto" = each agency's organisation seal in the
+# PKCS#11 token when the signatures app is installed, else the installation's key file
+# (egov.exchange.signing.InstallationKeyProvider forces the file key).
+EXCHANGE_KEY_PROVIDER = env_str("EXCHANGE_KEY_PROVIDER", "auto")
+# How long a fetched certificate revocation list of a peer's CA is kept (seconds).
+EXCHANGE_CRL_CACHE_SECONDS = env_int("EXCHANGE_CRL_CACHE_SECONDS", 300)
 EXCHANGE_SIGNING_KEY_FILE = env_str("EXCHANGE_SIGNING_KEY_FILE")
 EXCHANGE_SIGNING_CERT_FILE = env_str("EXCHANGE_SIGNING_CERT_FILE")
 # What registers received documents and hears of statuses (egov/exchange/integration.py).

@@ -231,7 +231,7 @@ def _fetched_crl(url: str) -> x509.CertificateRevocationList:
         )
     except (httpx.HTTPError, ValueError) as exc:
         raise RevocationUnavailable(f"{url}: {exc}") from exc
-    keep = float(getattr(settings, "EXCHANGE_CRL_CACHE_SECONDS", 300))
+    keep = float(settings.EXCHANGE_CRL_CACHE_SECONDS)
     next_update = crl.next_update_utc
     if next_update is not None:
         keep = min(keep, (next_update - dt.datetime.now(dt.UTC)).total_seconds())
