@@ -152,6 +152,17 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def shell(self, script: str) -> str:
+        """Run ``script`` in ``manage.py shell`` against the bench database; its output."""
+        return subprocess.run(
+            [PYTHON, "manage.py", "shell", "-c", script],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
     def manage(self, *args: str, env: dict[str, str] | None = None) -> None:
         subprocess.run(
             [PYTHON, "manage.py", *args], cwd=ROOT, env={**self.env, **(env or {})}, check=True

@@ -295,6 +295,10 @@ SMS_RATE_LIMIT = env_int("SMS_RATE_LIMIT", 5)
 EMAIL_RATE_LIMIT = env_int("EMAIL_RATE_LIMIT", 20)
 NOTIFICATIONS_RATE_WINDOW = env_int("NOTIFICATIONS_RATE_WINDOW", 3600)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
+# Webhooks to integrators: attempts before giving up (backoff 30 s doubling, at most 6 h),
+# and the seconds one call may take.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 12)
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
 
 # Payments (egov/payments, docs/apps/payments.md) ----------------------------------------------
 # The VNPay merchant account; `make run` starts a local stand-in gateway on port 8790. Without

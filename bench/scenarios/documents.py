@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import http.client
 import os
-import subprocess
 import tempfile
 import threading
 import time
 import urllib.parse
 from pathlib import Path
 
-from bench.harness import PYTHON, ROOT, Measurement, Report, Server, run_wrk
+from bench.harness import Measurement, Report, Server, run_wrk
 
 COUNT = int(os.environ.get("BENCH_DOCUMENTS", "1000000"))
 CLIENTS = 4
@@ -66,15 +65,7 @@ def _path(params: dict[str, str]) -> str:
 def prepare(server: Server) -> None:
     server.manage("load_demo", "--allow-production")
     server.manage("generate_documents", "--count", str(COUNT), "--until", "--allow-production")
-    output = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", BENCH_USER_SCRIPT],
-        cwd=ROOT,
-        env=server.env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    _token["value"] = output.strip().splitlines()[-1]
+    _token["value"] = server.shell(BENCH_USER_SCRIPT).strip().splitlines()[-1]
 
 
 def _timed(server: Server, paths: list[str], out: list[float], errors: list[str]) -> None:

@@ -4,9 +4,11 @@ preferences and the administrators' templates."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -26,8 +28,9 @@ from egov.notifications.models import (
     NotificationPreference,
     NotificationTemplate,
     OutboxMessage,
+    WebhookSubscription,
 )
-from egov.notifications.outbox import backoff, rate_limit, transition
+from egov.notifications.outbox import backoff, max_attempts, rate_limit, transition
 from egov.org.selectors import is_system_admin
 
 if TYPE_CHECKING:
@@ -70,8 +73,11 @@ def claim_delivery(*, acting_user: User | None, message_id: int) -> OutboxMessag
         message.save()
         _audit_delivery(message, "claim_delivery", before, "expired")
         return None
-    limit, window = rate_limit(message.channel)
-    if not ratelimit.hit(f"notify:{message.channel}:{message.address}", limit=limit, window=window):
+    limits = rate_limit(message.channel)
+    if limits is not None and not ratelimit.hit(
+        f"notify:{message.channel}:{message.address}", limit=limits[0], window=limits[1]
+    ):
+        limit, window = limits
         wait = window - int(time.time()) % window
         note = f"rate limit: at most {limit} per {window} s to this address"
         transition(message, S.TEMPORARY_FAILURE, note)
@@ -125,8 +131,12 @@ def record_delivery_result(
         transition(message, S.PERMANENT_FAILURE, error)
         message.next_attempt_at = None
     else:
-        wait = dt.timedelta(seconds=retry_after) if retry_after else backoff(message.attempts)
-        gives_up = message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
+        wait = (
+            dt.timedelta(seconds=retry_after)
+            if retry_after
+            else backoff(message.attempts, message.channel)
+        )
+        gives_up = message.attempts >= max_attempts(message.channel)
         expires = message.expires_at is not None and message.expires_at <= now + wait
         if gives_up or expires:
             reason = "too many attempts" if gives_up else "would expire before the next attempt"
@@ -318,3 +328,59 @@ def seed_notification_templates(*, acting_user: User | None) -> int:
         after={"created": len(rows)},
     )
     return len(rows)
+
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+MIN_SECRET_LENGTH = 16
+
+
+def webhook_subscription_errors(url: str, new_secret: str) -> dict[str, str]:
+    """What is wrong with a subscription's address and new secret, by field."""
+    errors = {}
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not (
+        parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_HOSTS
+    ):
+        errors["url"] = _("Use an https:// address (plain http only to this machine, for tests).")
+    if new_secret and len(new_secret) < MIN_SECRET_LENGTH:
+        errors["new_secret"] = _("The secret needs at least 16 characters.")
+    return errors
+
+
+@action
+def save_webhook_subscription(
+    *, acting_user: User, subscription: WebhookSubscription, new_secret: str = ""
+) -> tuple[WebhookSubscription, str]:
+    """Create or change an integrator's subscription (system administrators).
+
+    ``new_secret`` replaces the signing secret; a new subscription without one gets a random
+    secret. Returns the subscription and the generated secret ("" when none was generated), to
+    be shown once. The audit trail records that the secret changed, never the secret.
+    """
+    if not is_system_admin(acting_user):
+        raise PermissionDenied()
+    new_secret = new_secret.strip()
+    errors = webhook_subscription_errors(subscription.url, new_secret)
+    if errors:
+        raise InvalidInput(next(iter(errors.values())), errors=errors)
+    is_new = subscription.pk is None
+    generated = ""
+    if new_secret:
+        subscription.secret = new_secret
+    elif is_new or not subscription.secret:
+        generated = subscription.secret = secrets.token_urlsafe(32)
+    subscription.save()
+    record_event(
+        actor=acting_user,
+        verb="notifications.save_webhook_subscription",
+        obj=subscription,
+        after={
+            "name": subscription.name,
+            "url": subscription.url,
+            "events": list(subscription.events),
+            "is_active": subscription.is_active,
+            "created": is_new,
+            "secret_changed": bool(new_secret or generated),
+        },
+    )
+    return subscription, generated

@@ -16,7 +16,12 @@ from django.utils.translation import gettext_lazy
 from egov.accounts.selectors import request_user
 from egov.audit.admin import AuditedModelAdmin
 from egov.lib.problems import Problem
-from egov.notifications.actions import requeue_delivery, seed_notification_templates
+from egov.notifications.actions import (
+    requeue_delivery,
+    save_webhook_subscription,
+    seed_notification_templates,
+    webhook_subscription_errors,
+)
 from egov.notifications.events import EVENTS, Channel
 from egov.notifications.models import (
     DeliveryStatus,
@@ -25,9 +30,12 @@ from egov.notifications.models import (
     NotificationTemplate,
     OutboxMessage,
     OutboxTransition,
+    WebhookSubscription,
 )
 from egov.notifications.rendering import check_template, placeholders, render_text
 from egov.notifications.selectors import missing_templates
+from egov.notifications.webhooks import STATUSES
+from egov.org.selectors import is_system_admin
 
 # Placeholders every template may use besides the event's own context.
 COMMON_PLACEHOLDERS = {"recipient_name", "url"}
@@ -211,3 +219,88 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def _status_choices() -> list[tuple[str, Any]]:
+    return list(STATUSES.items())
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(
+        label=gettext_lazy("URL"),
+        max_length=254,
+        assume_scheme="https",
+        help_text=gettext_lazy("HTTPS address that receives the POST requests."),
+    )
+    events = forms.MultipleChoiceField(
+        label=gettext_lazy("statuses"),
+        choices=_status_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Dossier statuses to report; none ticked: every status change."),
+    )
+    new_secret = forms.CharField(
+        label=gettext_lazy("new signing secret"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=gettext_lazy(
+            "Leave empty to keep the current secret. A new subscription without one gets a "
+            "random secret, shown once after saving."
+        ),
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["name", "url", "events", "agencies", "is_active"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        errors = webhook_subscription_errors(
+            data.get("url") or "https://", data.get("new_secret") or ""
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return data
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(AuditedModelAdmin):
+    """Integrators told about dossier status changes; deliveries are in Outgoing messages."""
+
+    form = WebhookSubscriptionForm
+    list_display = ["name", "url", "is_active", "updated_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    filter_horizontal = ["agencies"]
+
+    # Only system administrators: a subscription sends dossier data out of the installation.
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_system_admin(request_user(request)) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_system_admin(request_user(request)) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_system_admin(request_user(request)) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return is_system_admin(request_user(request)) and allowed
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return is_system_admin(request_user(request)) and allowed
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        _saved, generated = save_webhook_subscription(
+            acting_user=request_user(request),
+            subscription=obj,
+            new_secret=form.cleaned_data.get("new_secret", ""),
+        )
+        if generated:
+            messages.warning(
+                request,
+                _("Give the integrator this signing secret now; it is shown only once: %(secret)s")
+                % {"secret": generated},
+            )

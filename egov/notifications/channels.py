@@ -1,6 +1,6 @@
-"""Delivery adapters: e-mail through Django's mail backend (SMTP in production) and SMS through
-an HTTP brandname gateway. Each turns one outbox message into a ``DeliveryResult``; neither
-touches the database.
+"""Delivery adapters: e-mail through Django's mail backend (SMTP in production), SMS through
+an HTTP brandname gateway, and webhooks (``egov/notifications/webhooks.py``). Each turns one
+outbox message into a ``DeliveryResult``; none writes to the database.
 
 SMS gateway protocol (what ``egov/notifications/standin/sms_gateway.py`` also speaks), in the
 shape of the Vietnamese brandname gateways:
@@ -39,7 +39,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from egov.notifications.events import Channel
-from egov.notifications.models import OutboxMessage
+from egov.notifications.models import OutboxChannel, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,10 @@ def deliver(message: OutboxMessage) -> DeliveryResult:
             return send_email(message)
         if message.channel == Channel.SMS:
             return send_sms(message)
+        if message.channel == OutboxChannel.WEBHOOK:
+            from egov.notifications.webhooks import send_webhook
+
+            return send_webhook(message)
     except Exception as exc:  # a bug or an unexpected library error: retry, and log it loudly
         logger.exception("delivery of outbox message %s failed", message.pk)
         return DeliveryResult(Outcome.TEMPORARY, error=f"{type(exc).__name__}: {exc}")

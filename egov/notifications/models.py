@@ -107,12 +107,66 @@ class DeliveryStatus(models.TextChoices):
     PERMANENT_FAILURE = "permanent_failure", _("Permanent failure")
 
 
+class OutboxChannel(models.TextChoices):
+    """What the outbox delivers: messages to people, and webhooks to integrators."""
+
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    WEBHOOK = "webhook", _("Webhook")
+
+
+class WebhookSubscription(models.Model):
+    """An integrator (the provincial or national portal) that is told about dossier status
+    changes by signed HTTP POSTs (egov/notifications/webhooks.py)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(
+        _("URL"), max_length=254, help_text=_("HTTPS address that receives the POST requests.")
+    )
+    # Kept readable because every delivery is signed with it (HMAC); shown to the
+    # administrator once, never in lists or the audit trail.
+    secret = models.CharField(_("signing secret"), max_length=200)
+    events = models.JSONField(
+        _("statuses"),
+        default=list,
+        blank=True,
+        help_text=_("Dossier statuses to report; empty: every status change."),
+    )
+    agencies = models.ManyToManyField(
+        "org.Agency",
+        verbose_name=_("agencies"),
+        blank=True,
+        related_name="+",
+        help_text=_("Only dossiers involving these agencies; empty: every agency."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class OutboxMessage(models.Model):
-    """One e-mail or SMS to deliver, with its delivery status; retried until it is settled."""
+    """One e-mail, SMS or webhook call to deliver, with its delivery status; retried until it
+    is settled."""
 
     uuid = models.UUIDField(_("message ID"), default=uuid.uuid4, unique=True, editable=False)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=OutboxChannel.choices)
     event = models.CharField(_("event"), max_length=100)
+    webhook = models.ForeignKey(
+        WebhookSubscription,
+        verbose_name=_("webhook subscription"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliveries",
+    )
     notification = models.ForeignKey(
         Notification,
         verbose_name=_("notification"),

@@ -1,5 +1,8 @@
 """The delivery outbox: its state machine, the retry policy and the delivery loop.
 
+It carries e-mails and SMS to people and webhook calls to integrators
+(``egov/notifications/webhooks.py``); each channel has its own backoff and attempt limit.
+
 A message is claimed (``created``/``temporary_failure`` → ``sending``) in one short
 transaction, handed to the channel adapter outside any transaction, and its result recorded in
 a second one. A worker that dies in between leaves the message ``sending``; the periodic sweep
@@ -19,7 +22,7 @@ from django.utils import timezone
 from egov.lib.problems import Conflict
 from egov.lib.statemachine import Transitions
 from egov.notifications.models import DeliveryStatus as S
-from egov.notifications.models import OutboxMessage, OutboxTransition
+from egov.notifications.models import OutboxChannel, OutboxMessage, OutboxTransition
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +58,29 @@ def transition(message: OutboxMessage, target: S, note: str = "") -> None:
     message.status = target
 
 
-def backoff(attempts: int) -> dt.timedelta:
+# Webhooks: exponential, 30 s doubling after each failed attempt, at most 6 hours.
+WEBHOOK_BACKOFF_BASE = 30
+WEBHOOK_BACKOFF_CAP = 6 * 3600
+
+
+def backoff(attempts: int, channel: str = "") -> dt.timedelta:
+    if channel == OutboxChannel.WEBHOOK:
+        seconds = WEBHOOK_BACKOFF_BASE * 2 ** (max(attempts, 1) - 1)
+        return dt.timedelta(seconds=min(seconds, WEBHOOK_BACKOFF_CAP))
     return dt.timedelta(seconds=BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1])
 
 
-def rate_limit(channel: str) -> tuple[int, int]:
-    """(messages, seconds): how many messages one address may get per window on a channel."""
+def max_attempts(channel: str) -> int:
+    if channel == OutboxChannel.WEBHOOK:
+        return int(settings.WEBHOOK_MAX_ATTEMPTS)
+    return int(settings.NOTIFICATIONS_MAX_ATTEMPTS)
+
+
+def rate_limit(channel: str) -> tuple[int, int] | None:
+    """(messages, seconds): how many messages one address may get per window on a channel;
+    None for webhooks (an integrator's endpoint takes every event)."""
+    if channel == OutboxChannel.WEBHOOK:
+        return None
     if channel == "sms":
         return settings.SMS_RATE_LIMIT, settings.NOTIFICATIONS_RATE_WINDOW
     return settings.EMAIL_RATE_LIMIT, settings.NOTIFICATIONS_RATE_WINDOW
