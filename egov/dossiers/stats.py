@@ -23,7 +23,8 @@ receiving agency for procedures that name none (district and commune procedures)
 is the receiving one-stop desk; **procedure**; **channel**; **month** of registration.
 
 Circular 01/2018 Arts. 13–15 (DOMAIN.md §4) grades an agency on nine indices scored 2/1/0. The
-data here supports four of them (see ``INDICES``); the others are listed with the reason. The
+data here supports five of them (see ``INDICES``; index 7 reads complaints from the
+ratings); the others are listed with the reason. The
 grade uses the sum of the supported indices scaled to nine indices — our inference, marked
 UNCONFIRMED in the docs, since the circular grades on all nine.
 """
@@ -84,8 +85,11 @@ INDICES = (
     IndexSpec(
         7,
         _("Staff attitude"),
-        False,
-        _("Needs the complaints about each dossier: from ratings when available."),
+        True,
+        _(
+            "A complaint is the applicant's rating of the staff's attitude as not acceptable "
+            "(our reading, UNCONFIRMED); dossiers without a rating count as without complaint."
+        ),
     ),
     IndexSpec(
         8,
@@ -203,6 +207,8 @@ class AgencyRow(Counts):
     steps_score: int = 0
     procedures: int = 0
     procedures_online: int = 0  # procedures at service level 3 or 4
+    complaints_early: int = 0  # finished early, but the applicant complained of the staff
+    complaints_on_time: int = 0
     indices: dict[int, float | None] = field(default_factory=dict)
 
     @property
@@ -465,6 +471,28 @@ def _add_indices(selection: Selection, by_agency: dict[int, AgencyRow]) -> None:
         by_agency[done["agency_id"]].steps_finished = done["n"]
         by_agency[done["agency_id"]].steps_score = done["score"] or 0
 
+    # Index 7: attitude: early without a complaint 2, on time without a complaint 1, otherwise
+    # 0. A complaint: the applicant rated the staff's attitude "not acceptable" (score 0).
+    complained = (
+        selection.dossiers()
+        .filter(
+            finished_at__isnull=False,
+            rating__staff_attitude=0,
+            timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME],
+        )
+        .order_by()
+        .values("procedure__agency_id", "receiving_unit__agency_id", "timeliness")
+        .annotate(n=Count("id"))
+    )
+    for row in complained:
+        row_agency = by_agency.get(row["procedure__agency_id"] or row["receiving_unit__agency_id"])
+        if row_agency is None:
+            continue
+        if row["timeliness"] == Timeliness.EARLY:
+            row_agency.complaints_early += row["n"]
+        else:
+            row_agency.complaints_on_time += row["n"]
+
     # Index 9: the share of the agency's procedures offered at service level 3 or 4. Procedures
     # without an implementing agency (district, commune) count for every agency of their level.
     catalog = Procedure.objects.filter(is_active=True).order_by()
@@ -493,6 +521,11 @@ def _add_indices(selection: Selection, by_agency: dict[int, AgencyRow]) -> None:
             1: per_dossier_index(item.early, item.on_time, item.finished),
             2: round1(item.steps_score / item.steps_finished) if item.steps_finished else None,
             3: per_dossier_index(item.no_contact, item.one_contact, item.finished),
+            7: per_dossier_index(
+                item.early - item.complaints_early,
+                item.on_time - item.complaints_on_time,
+                item.finished,
+            ),
             9: online_index(
                 item.procedures, item.procedures_online, item.registered, item.online, item.late
             ),

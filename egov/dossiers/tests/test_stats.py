@@ -15,8 +15,8 @@ from django.db import connection
 from openpyxl import load_workbook
 
 from egov.dossiers import actions
-from egov.dossiers.models import DossierStep
-from egov.dossiers.stats import COLUMNS, Selection, dossier_stats, grade_of
+from egov.dossiers.models import Dossier, DossierStep
+from egov.dossiers.stats import COLUMNS, SUPPORTED, Selection, dossier_stats, grade_of
 from egov.dossiers.tests.factories import all_documents, local, make_permit, register, walk_in
 from egov.org.models import Membership, Role
 from egov.testing.world import World
@@ -141,9 +141,10 @@ def test_circular_indices_and_the_grade(world: World, scenario: Scenario) -> Non
     assert agency.indices[1] == 1.3  # (2·2 early + 1 on time + 0 late) ÷ 4 = 1.25
     assert agency.indices[2] == _step_index(world)
     assert agency.indices[3] == 1.8  # 3 without a supplement (2), G with one (1): 7 ÷ 4
+    assert agency.indices[7] == 1.3  # nobody complained: early 2, on time 1, late 0, as index 1
     assert agency.indices[9] == 1.0  # all procedures at level 4, 25% online, one late
-    total = 1.3 + _step_index(world) + 1.8 + 1.0
-    scaled = total * 9 / 4
+    total = 1.3 + _step_index(world) + 1.8 + 1.3 + 1.0
+    scaled = total * 9 / 5
     assert agency.scaled_sum == pytest.approx(scaled, abs=0.05)
     expected = (
         "excellent"
@@ -157,6 +158,28 @@ def test_circular_indices_and_the_grade(world: World, scenario: Scenario) -> Non
         else "poor"
     )
     assert agency.grade == expected
+
+
+def test_a_complaint_about_the_staff_in_a_rating_lowers_index_7(
+    world: World, scenario: Scenario
+) -> None:
+    early = (
+        Dossier.objects.filter(procedure=scenario.permit, timeliness="early").order_by("id").first()
+    )
+    assert early is not None
+    actions.return_result(acting_user=world.clerk, dossier=early.code)
+    scores = dict.fromkeys(
+        ["time_taken", "bodies_contacted", "desk_contacts", "published_info", "lawfulness"], 2
+    )
+    actions.rate_dossier(
+        acting_user=world.citizen,
+        dossier=early.code,
+        scores={**scores, "staff_attitude": 0, "complaint_handling": None, "online_service": None},
+    )
+    [agency] = dossier_stats(_march(agency_ids=frozenset({world.construction.pk}))).agencies
+    # The complained-of early dossier scores 0: (2 early − 1) · 2 + 1 on time + 0 late = 3 ÷ 4
+    assert agency.indices[7] == 0.8
+    assert agency.indices[1] == 1.3  # the time index does not change
 
 
 @pytest.mark.parametrize(
@@ -203,7 +226,7 @@ def test_the_api_returns_the_statistics_of_the_agencies_the_user_may_see(
     assert agency["key"] == world.construction.organ_code
     assert agency["on_time_rate"] == 0.6
     assert {i["number"]: i["value"] for i in agency["indices"]}[1] == 1.3
-    assert [i["number"] for i in body["indices"] if not i["supported"]] == [4, 5, 6, 7, 8]
+    assert [i["number"] for i in body["indices"] if not i["supported"]] == [4, 5, 6, 8]
     admin = api.login(world.admin).get(URL, **MARCH).json()
     assert admin["total"]["registered"] == 9
     one = api.login(world.admin).get(URL, agency=world.justice.organ_code, **MARCH).json()
@@ -247,7 +270,7 @@ def test_the_page_shows_tables_and_accessible_charts(
     client.force_login(world.leader)
     # On PostgreSQL the statistics run in a transaction (a savepoint here) with session
     # settings: three more queries.
-    with django_assert_num_queries(13 + (3 if connection.vendor == "postgresql" else 0)):
+    with django_assert_num_queries(14 + (3 if connection.vendor == "postgresql" else 0)):
         response = client.get(
             "/dossiers/stats/", {"date_from": "2026-03-01", "date_to": "2026-03-31"}
         )
@@ -282,7 +305,7 @@ def test_csv_and_xlsx_exports_carry_the_same_numbers(
     assert response.status_code == 200
     assert 'filename="thong-ke-ho-so-20260301-20260331.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len(rows[0]) == 3 + len(COLUMNS) + 4 + 3
+    assert len(rows[0]) == 3 + len(COLUMNS) + len(SUPPORTED) + 3
     agency = next(r for r in rows if r[0] == "agency")
     assert agency[1:3] == [world.construction.organ_code, world.construction.name]
     assert agency[_column("registered")] == "8"
