@@ -484,14 +484,16 @@ def _add_indices(selection: Selection, by_agency: dict[int, AgencyRow]) -> None:
         .values("procedure__agency_id", "receiving_unit__agency_id", "timeliness")
         .annotate(n=Count("id"))
     )
-    for row in complained:
-        row_agency = by_agency.get(row["procedure__agency_id"] or row["receiving_unit__agency_id"])
+    for complaint in complained:
+        row_agency = by_agency.get(
+            complaint["procedure__agency_id"] or complaint["receiving_unit__agency_id"]
+        )
         if row_agency is None:
             continue
-        if row["timeliness"] == Timeliness.EARLY:
-            row_agency.complaints_early += row["n"]
+        if complaint["timeliness"] == Timeliness.EARLY:
+            row_agency.complaints_early += complaint["n"]
         else:
-            row_agency.complaints_on_time += row["n"]
+            row_agency.complaints_on_time += complaint["n"]
 
     # Index 9: the share of the agency's procedures offered at service level 3 or 4. Procedures
     # without an implementing agency (district, commune) count for every agency of their level.
