@@ -29,6 +29,27 @@ def _next_seq() -> int:
     return int(value)
 
 
+def _lock_head(chain: int) -> tuple[AuditChainHead, int]:
+    """The chain's head row, created if missing and locked until commit, and the event's place
+    in the global order. PostgreSQL does all of it in one statement: the no-op update of the
+    upsert locks the row as ``SELECT … FOR UPDATE`` would."""
+    if connection.vendor != "postgresql":
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(chain=chain, seq=0, hash=GENESIS)], ignore_conflicts=True
+        )
+        return AuditChainHead.objects.select_for_update().get(chain=chain), _next_seq()
+    table = AuditChainHead._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (chain, seq, hash) VALUES (%s, 0, %s) "  # noqa: S608
+            f"ON CONFLICT (chain) DO UPDATE SET seq = {table}.seq "
+            "RETURNING id, seq, hash, nextval('audit_event_seq')",
+            [chain, GENESIS],
+        )
+        pk, head_seq, head_hash, seq = cursor.fetchone()
+    return AuditChainHead(pk=pk, chain=chain, seq=head_seq, hash=head_hash), int(seq)
+
+
 def record_event(
     *,
     actor: User | None,
@@ -47,13 +68,10 @@ def record_event(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     chain = chain_for(object_type, str(object_id))
-    AuditChainHead.objects.bulk_create(
-        [AuditChainHead(chain=chain, seq=0, hash=GENESIS)], ignore_conflicts=True
-    )
-    head = AuditChainHead.objects.select_for_update().get(chain=chain)
+    head, seq = _lock_head(chain)
     is_user = actor is not None and actor.is_authenticated
     event = AuditEvent(
-        seq=_next_seq(),
+        seq=seq,
         chain=chain,
         chain_seq=head.seq + 1,
         hash_version=2,
