@@ -16,7 +16,9 @@ from bench.harness import PYTHON, ROOT, Server
 COUNT = int(os.environ.get("BENCH_DOSSIERS", "1000000"))
 WORK = ROOT / "bench" / "results" / "dossiers"
 # What the transition run accepts: more than 300/s × a long run.
-WAITING = int(os.environ.get("BENCH_DOSSIERS_WAITING", "5000"))
+# The registration run adds to it (same procedure, desk and source), and the codes are read
+# again just before the acceptance run (``write_waiting_codes``).
+WAITING = int(os.environ.get("BENCH_DOSSIERS_WAITING", "1500"))
 # A provincial procedure received at the Public Administration Service Centre (Sở Xây dựng,
 # 20 working days, five workflow steps, four mandatory documents).
 PROCEDURE = "1.009942"
@@ -116,6 +118,30 @@ def prepare(server: Server) -> None:
         [PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, env=server.env, check=True
     )
     (WORK / ".prepared").write_text(server.database)
+
+
+CODES = r"""
+import json
+from pathlib import Path
+from egov.dossiers.models import Dossier
+codes = Dossier.objects.filter(
+    status="submitted", procedure_code=PROCEDURE_CODE, source_ref=SOURCE_REF
+).order_by("id").values_list("code", flat=True)
+Path(FILE).write_text("codes = {" + ",".join(json.dumps(c) for c in codes) + "}\n")
+print(f"{len(codes)} dossiers wait at the desk")
+"""
+
+
+def write_waiting_codes(server: Server) -> None:
+    """codes.lua: every bench dossier waiting at the desk now (the pool plus registrations)."""
+    script = (
+        CODES.replace("PROCEDURE_CODE", repr(PROCEDURE))
+        .replace("SOURCE_REF", repr(SOURCE_REF))
+        .replace("FILE", repr(str(WORK / "codes.lua")))
+    )
+    subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, env=server.env, check=True
+    )
 
 
 def secrets() -> dict[str, dict[str, str]]:

@@ -141,7 +141,7 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
         self.env = {
             **os.environ,
-            "DATABASE_URL": f"{PG}/{database}",
+            "DATABASE_URL": f"{PG}/{self.database}",
             "DEBUG": "0",
             "SECURE": "0",
             "SECRET_KEY": secrets.token_urlsafe(48),
