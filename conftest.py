@@ -44,11 +44,14 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache() -> Iterator[None]:
+    from egov.procedures.selectors import forget_template
     from egov.workdays.selectors import forget_calendar
 
     forget_calendar()
+    forget_template()
     yield
     forget_calendar()
+    forget_template()
 
 
 @pytest.fixture

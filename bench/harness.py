@@ -131,15 +131,17 @@ class Server:
     """gunicorn with DEBUG off on a fresh PostgreSQL database."""
 
     def __init__(
-        self, database: str = "egov_bench", port: int = 8100, workers: int | None = None
+        self, database: str | None = None, port: int | None = None, workers: int | None = None
     ) -> None:
-        self.database = database
-        self.port = port
+        # BENCH_DATABASE / BENCH_PORT let several benchmarks share a machine without sharing a
+        # database or a port (the database is kept between runs unless --fresh).
+        self.database = database or os.environ.get("BENCH_DATABASE", "egov_bench")
+        self.port = port or int(os.environ.get("BENCH_PORT", "8100"))
         self.workers = workers or max(2, (os.cpu_count() or 2) * 2)
         self.process: subprocess.Popen[bytes] | None = None
         self.env = {
             **os.environ,
-            "DATABASE_URL": f"{PG}/{database}",
+            "DATABASE_URL": f"{PG}/{self.database}",
             "DEBUG": "0",
             "SECURE": "0",
             "SECRET_KEY": secrets.token_urlsafe(48),
@@ -230,6 +232,59 @@ class Server:
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=30)
             self.process = None
+
+
+def timed_requests(
+    server: Server,
+    paths: list[str],
+    *,
+    headers: dict[str, str] | None = None,
+    clients: int = 1,
+    rounds: int = 1,
+) -> list[float]:
+    """Latencies (ms) of GET requests made one after another by ``clients`` threads, each
+    going through ``paths`` ``rounds`` times on its own keep-alive connection (for percentiles
+    that wrk does not print, such as p95). Fails on any answer other than 200."""
+    import http.client
+    import threading
+
+    latencies: list[float] = []
+    errors: list[str] = []
+
+    def client(offset: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        order = paths[offset:] + paths[:offset]
+        for _round in range(rounds):
+            for path in order:
+                started = time.perf_counter()
+                connection.request("GET", path, headers=headers or {})
+                response = connection.getresponse()
+                response.read()
+                latencies.append((time.perf_counter() - started) * 1000)
+                if response.status != 200:
+                    errors.append(f"{path}: {response.status}")
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(n % len(paths),)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise RuntimeError(f"requests failed: {errors[:3]}")
+    return latencies
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def openapi_has(server: Server, path: str) -> bool:
+    """Does the running API declare this operation path (e.g. one another branch adds)?"""
+    with urllib.request.urlopen(f"{server.url}/api/v1/openapi.json", timeout=30) as response:  # noqa: S310
+        document = json.loads(response.read())
+    return path in document.get("paths", {})
 
 
 def write_report(report: Report, path: Path) -> str:

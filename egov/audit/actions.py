@@ -17,32 +17,37 @@ if TYPE_CHECKING:
     from egov.org.models import Agency
 
 
-def _lock_head(chain: int) -> tuple[int, int, str, int]:
-    """Lock the chain's head row and draw the global recording order, in one round trip on
-    PostgreSQL: (head id, head seq, head hash, next global seq). The head row is created the
-    first time a chain is used (after that the common path is a single statement)."""
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT id, seq, hash, nextval('audit_event_seq') FROM audit_auditchainhead "
-            "WHERE chain = %s FOR UPDATE"
-        )
-    else:
-        # SQLite runs one writing transaction at a time: the maximum plus one is safe there.
-        sql = (
-            "SELECT id, seq, hash, (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_auditevent) "
-            "FROM audit_auditchainhead WHERE chain = %s"
-        )
+def _next_seq() -> int:
+    """The global recording order. PostgreSQL hands it out from a sequence without any lock;
+    SQLite runs one writing transaction at a time, so the maximum plus one is safe there."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [chain])
-        row = cursor.fetchone()
-        if row is None:
-            AuditChainHead.objects.bulk_create(
-                [AuditChainHead(chain=chain, seq=0, hash=GENESIS)], ignore_conflicts=True
-            )
-            cursor.execute(sql, [chain])
-            row = cursor.fetchone()
-    head_id, head_seq, head_hash, next_seq = row
-    return int(head_id), int(head_seq), str(head_hash), int(next_seq)
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval('audit_event_seq')")
+        else:
+            cursor.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_auditevent")
+        (value,) = cursor.fetchone()
+    return int(value)
+
+
+def _lock_head(chain: int) -> tuple[AuditChainHead, int]:
+    """The chain's head row, created if missing and locked until commit, and the event's place
+    in the global order. PostgreSQL does all of it in one statement: the no-op update of the
+    upsert locks the row as ``SELECT … FOR UPDATE`` would."""
+    if connection.vendor != "postgresql":
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(chain=chain, seq=0, hash=GENESIS)], ignore_conflicts=True
+        )
+        return AuditChainHead.objects.select_for_update().get(chain=chain), _next_seq()
+    table = AuditChainHead._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (chain, seq, hash) VALUES (%s, 0, %s) "  # noqa: S608
+            f"ON CONFLICT (chain) DO UPDATE SET seq = {table}.seq "
+            "RETURNING id, seq, hash, nextval('audit_event_seq')",
+            [chain, GENESIS],
+        )
+        pk, head_seq, head_hash, seq = cursor.fetchone()
+    return AuditChainHead(pk=pk, chain=chain, seq=head_seq, hash=head_hash), int(seq)
 
 
 def record_event(
@@ -63,12 +68,12 @@ def record_event(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     chain = chain_for(object_type, str(object_id))
-    head_id, head_seq, head_hash, next_seq = _lock_head(chain)
+    head, seq = _lock_head(chain)
     is_user = actor is not None and actor.is_authenticated
     event = AuditEvent(
-        seq=next_seq,
+        seq=seq,
         chain=chain,
-        chain_seq=head_seq + 1,
+        chain_seq=head.seq + 1,
         hash_version=2,
         created_at=timezone.now(),
         actor=actor if is_user else None,
@@ -80,11 +85,13 @@ def record_event(
         before=canonical(before),
         after=canonical(after),
         client_ip=client_ip_var.get(),
-        prev_hash=head_hash,
+        prev_hash=head.hash,
     )
     event.hash = event_hash(event)
     event.save(force_insert=True)
-    AuditChainHead.objects.filter(pk=head_id).update(seq=event.chain_seq, hash=event.hash)
+    head.seq = event.chain_seq
+    head.hash = event.hash
+    head.save(update_fields=["seq", "hash"])
     note_audit_event()
     return event
 

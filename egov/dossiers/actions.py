@@ -47,7 +47,7 @@ from egov.notifications.services import notify
 from egov.org.models import Agency, Membership, Role, Unit
 from egov.org.selectors import active_memberships, has_role
 from egov.procedures.models import Procedure, RequiredDocument, StepKind
-from egov.procedures.selectors import step_agency, workflow_of
+from egov.procedures.selectors import procedure_template
 from egov.workdays.selectors import get_calendar
 
 if TYPE_CHECKING:
@@ -55,6 +55,9 @@ if TYPE_CHECKING:
     from egov.dossiers.models import DossierRating
 
 IDEMPOTENCY_SCOPE = "dossiers.register"
+# Set on a dossier an action returns when its documents, steps and consultations are loaded as
+# they now stand, so that the caller can show it without reading it again.
+RESPONSE_READY = "_egov_response_ready"
 # Kinds of template step that are not processing: receipt happens at acceptance, return after
 # the result is recorded.
 _DESK_KINDS = {StepKind.RECEIVE, StepKind.RETURN}
@@ -289,7 +292,7 @@ def _store_documents(
     round_number: int,
     field_prefix: str = "documents",
 ) -> list[DossierDocument]:
-    required = {d.pk: d for d in RequiredDocument.objects.filter(procedure_id=dossier.procedure_id)}
+    required = {d.pk: d for d in procedure_template(dossier.procedure).documents}
     stored = []
     for index, item in enumerate(documents):
         where = f"{field_prefix}.{index}"
@@ -329,16 +332,10 @@ def _store_documents(
 
 def missing_documents(dossier: Dossier) -> list[RequiredDocument]:
     """Mandatory documents of the procedure that the dossier does not contain."""
-    handed_in = set(
-        dossier.documents.exclude(required_document=None).values_list(
-            "required_document_id", flat=True
-        )
-    )
+    handed_in = {d.required_document_id for d in dossier.documents.all()}
     return [
         doc
-        for doc in RequiredDocument.objects.filter(
-            procedure_id=dossier.procedure_id, mandatory=True
-        ).order_by("order", "id")
+        for doc in procedure_template(dossier.procedure).mandatory_documents
         if doc.pk not in handed_in
     ]
 
@@ -411,18 +408,21 @@ def _save_steps(steps: Iterable[DossierStep]) -> None:
 
 def _plan_steps(dossier: Dossier) -> list[DossierStep]:
     """The dossier's steps from the procedure's template (all pending, not saved yet)."""
-    procedure = Procedure.objects.prefetch_related("steps__agency").get(pk=dossier.procedure_id)
     receiving = dossier.receiving_agency
-    groups = workflow_of(procedure)
-    # One query for the units of every agency involved (instead of one per step).
-    agency_ids = {step_agency(t, receiving).pk for group in groups for t in group}
+    groups = procedure_template(dossier.procedure).groups
+    # The template is cached per process; the agencies and units it names are read fresh, in
+    # one query each (none for agencies when every step is the receiving agency's).
+    agency_ids = {t.agency_id or receiving.pk for group in groups for t in group}
+    agencies = {receiving.pk: receiving}
+    if agency_ids - {receiving.pk}:
+        agencies.update(Agency.objects.in_bulk(agency_ids - {receiving.pk}))
     units = {
         (unit.agency_id, unit.code): unit for unit in Unit.objects.filter(agency_id__in=agency_ids)
     }
     steps = []
     for group in groups:
         for position, template in enumerate(group):
-            agency = step_agency(template, receiving)
+            agency = agencies[template.agency_id or receiving.pk]
             steps.append(
                 DossierStep(
                     dossier=dossier,
@@ -540,6 +540,14 @@ def _pick_step(candidates: list[DossierStep], step_id: int | None, what: str) ->
     raise invalid("step", _("Several steps are open; say which one."))
 
 
+def _cache(dossier: Dossier, relation: str, rows: list[Any]) -> None:
+    """Let ``dossier.<relation>.all()`` return ``rows`` without a query."""
+    manager = getattr(dossier, relation)
+    cache = getattr(dossier, "_prefetched_objects_cache", {})
+    cache[relation] = _known(manager.model.objects.filter(dossier=dossier), rows)
+    dossier._prefetched_objects_cache = cache  # type: ignore[attr-defined]
+
+
 def _fresh_steps(dossier: Dossier) -> list[DossierStep]:
     steps = list(DossierStep.objects.filter(dossier=dossier).select_related("agency", "unit"))
     _remember(steps)
@@ -553,10 +561,22 @@ def _fresh_steps(dossier: Dossier) -> list[DossierStep]:
 
 
 def _start(
-    dossier: Dossier | str, action_name: str, user: User | None
+    dossier: Dossier | str, action_name: str, user: User | None, *, first_acceptance: bool = False
 ) -> tuple[Dossier, list[DossierStep], _Context]:
-    """Lock, load steps, check state and permission: the opening of every transition."""
+    """Lock, load steps, check state and permission: the opening of every transition.
+
+    ``first_acceptance``: the dossier waits at the desk (``submitted``), a state no dossier
+    reaches again after acceptance, so it has no steps, consultations or pauses yet and they
+    are not read; if the state turns out to be another, ``_require`` answers 409 first.
+    """
     locked = _lock(dossier)
+    if first_acceptance and locked.status == Status.SUBMITTED:
+        steps: list[DossierStep] = []
+        _cache(locked, "steps", steps)
+        _cache(locked, "consultations", [])
+        _require(locked, action_name, user)
+        ctx = _Context(at=timezone.now(), calendar=_calendar())
+        return locked, steps, ctx
     steps = _fresh_steps(locked)
     _require(locked, action_name, user)
     try:
@@ -581,11 +601,12 @@ def _resolve_receiving_unit(
         "agency"
     )
     if channel != Channel.ONLINE:
-        clerk_units = [
-            m.unit
-            for m in active_memberships(user)
-            if m.role == Role.ONE_STOP_CLERK and m.unit is not None and m.unit.is_one_stop_desk
-        ]
+        clerk_units = []
+        for m in active_memberships(user):
+            if m.role == Role.ONE_STOP_CLERK and m.unit is not None and m.unit.is_one_stop_desk:
+                if m.unit.agency_id == m.agency_id:
+                    m.unit.agency = m.agency  # already read with the membership
+                clerk_units.append(m.unit)
         if organ_code:
             clerk_units = [u for u in clerk_units if u.agency.organ_code == organ_code]
         if unit_code:
@@ -926,7 +947,10 @@ def _fold(text: str) -> str:
 @action
 def accept_dossier(*, acting_user: User | None, dossier: Dossier | str, note: str = "") -> Dossier:
     """Accept a complete dossier: the statutory clock starts, form 01 gives the appointment."""
-    dossier, steps, ctx = _start(dossier, Action.ACCEPT, acting_user)
+    dossier, _steps, ctx = _start(dossier, Action.ACCEPT, acting_user, first_acceptance=True)
+    # Read once: the completeness check and form 01 both list them.
+    documents = list(DossierDocument.objects.filter(dossier=dossier))
+    _cache(dossier, "documents", documents)
     missing = missing_documents(dossier)
     if missing:
         raise Conflict(
@@ -953,6 +977,7 @@ def accept_dossier(*, acting_user: User | None, dossier: Dossier | str, note: st
     _advance(dossier, steps, ctx)
     # Planned, received and opened in memory: written once, with their final state.
     _remember(DossierStep.objects.bulk_create(steps))
+    _cache(dossier, "steps", sorted(steps, key=lambda s: (s.order, s.position, s.pk)))
     event = _transition(
         dossier, Action.ACCEPT, Status.IN_PROCESSING, user=acting_user, ctx=ctx, note=note
     )
@@ -968,6 +993,9 @@ def accept_dossier(*, acting_user: User | None, dossier: Dossier | str, note: st
         },
     )
     _audit(dossier, "accept", acting_user, before, due_on=str(dossier.due_on))
+    # Documents, steps and consultations are known as they now stand: the caller can show the
+    # dossier without reading them again (``RESPONSE_READY``).
+    setattr(dossier, RESPONSE_READY, True)
     return dossier
 
 

@@ -23,6 +23,7 @@ from egov.dossiers import deadlines, permissions, rendering, selectors
 from egov.dossiers.access import access_dossier
 from egov.dossiers.actions import (
     IDEMPOTENCY_SCOPE,
+    RESPONSE_READY,
     ApplicantInput,
     DocumentInput,
     rate_dossier,
@@ -731,7 +732,11 @@ def _add_action_operation(action_name: str, schema: type[Schema]) -> None:
     def operation(request, code, payload):  # type: ignore[no-untyped-def]
         user = request_user(request)
         dossier = access_dossier(user, code)
-        perform(action_name, user=user, dossier=dossier.code, params=_params(action_name, payload))
+        done = perform(
+            action_name, user=user, dossier=dossier.code, params=_params(action_name, payload)
+        )
+        if getattr(done, RESPONSE_READY, False):
+            return dossier_out(done, user)
         return dossier_out(_reload(dossier.code), user)
 
     operation.__name__ = f"dossier_{action_name}"

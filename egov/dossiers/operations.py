@@ -110,5 +110,6 @@ HANDLERS: dict[str, Callable[[User, Dossier | str, Params], Any]] = {
 }
 
 
-def perform(action_name: str, *, user: User, dossier: Dossier | str, params: Params) -> None:
-    HANDLERS[action_name](user, dossier, params)
+def perform(action_name: str, *, user: User, dossier: Dossier | str, params: Params) -> Any:
+    """Run the action; returns what it returns (the dossier, for most)."""
+    return HANDLERS[action_name](user, dossier, params)

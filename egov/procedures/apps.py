@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ProceduresConfig(AppConfig):
     name = "egov.procedures"
     verbose_name = _("Administrative procedures")
+
+    def ready(self) -> None:
+        from egov.procedures import signals  # noqa: F401 (connects the receivers)

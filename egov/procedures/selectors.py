@@ -57,6 +57,54 @@ def workflow_of(procedure: Procedure) -> list[StepGroup]:
     ]
 
 
+@dataclass(frozen=True)
+class ProcedureTemplate:
+    """What registration and acceptance read from the catalog for one procedure: its workflow
+    groups and its required documents (in their order)."""
+
+    groups: tuple[StepGroup, ...]
+    documents: tuple[RequiredDocument, ...]
+
+    @property
+    def mandatory_documents(self) -> list[RequiredDocument]:
+        return [d for d in self.documents if d.mandatory]
+
+
+# procedure id -> (its updated_at when read, the template). Every change of a workflow step or
+# a required document touches the procedure's updated_at (see signals.py), and the dossier
+# actions read the procedure row anyway, so a changed template is never served from here.
+_templates: dict[int, tuple[object, ProcedureTemplate]] = {}
+
+
+def procedure_template(procedure: Procedure) -> ProcedureTemplate:
+    """The procedure's workflow and documents, read once per process and procedure version."""
+    cached = _templates.get(procedure.pk)
+    if cached is not None and cached[0] == procedure.updated_at:
+        return cached[1]
+    steps: dict[int, list[WorkflowStep]] = {}
+    for step in WorkflowStep.objects.filter(procedure_id=procedure.pk):
+        steps.setdefault(step.order, []).append(step)
+    template = ProcedureTemplate(
+        groups=tuple(
+            StepGroup(order, tuple(sorted(group, key=lambda s: (not s.is_lead, s.pk or 0))))
+            for order, group in sorted(steps.items())
+        ),
+        documents=tuple(
+            RequiredDocument.objects.filter(procedure_id=procedure.pk).order_by("order", "id")
+        ),
+    )
+    _templates[procedure.pk] = (procedure.updated_at, template)
+    return template
+
+
+def forget_template(procedure_id: int | None = None) -> None:
+    """Drop one procedure's cached template (or all of them)."""
+    if procedure_id is None:
+        _templates.clear()
+    else:
+        _templates.pop(procedure_id, None)
+
+
 def step_agency(step: WorkflowStep, receiving_agency: Agency) -> Agency:
     """The agency that acts in a step; an empty agency means the one that received the dossier."""
     return step.agency if step.agency_id is not None and step.agency else receiving_agency
