@@ -127,6 +127,16 @@ def run_wrk(
     return result
 
 
+def _bench_secret_key(database: str) -> str:
+    """One random key per bench database, kept beside the results (never in the repository):
+    sessions and tokens prepared by one run stay valid in the next, which reuses the data."""
+    path = ROOT / "bench" / "results" / f".secret-key-{database}"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
 class Server:
     """gunicorn with DEBUG off on a fresh PostgreSQL database."""
 
@@ -144,7 +154,7 @@ class Server:
             "DATABASE_URL": f"{PG}/{self.database}",
             "DEBUG": "0",
             "SECURE": "0",
-            "SECRET_KEY": secrets.token_urlsafe(48),
+            "SECRET_KEY": _bench_secret_key(self.database),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LOG_LEVEL": "WARNING",
             "STATIC_MANIFEST": "0",
