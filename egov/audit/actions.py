@@ -10,7 +10,7 @@ from django.utils import timezone
 from egov.audit.chain import GENESIS, canonical, chain_for, event_hash
 from egov.audit.context import client_ip_var
 from egov.audit.models import AuditChainHead, AuditEvent
-from egov.lib.actions import action, note_audit_event
+from egov.lib.actions import action, note_audit_event, outer_action_state
 
 if TYPE_CHECKING:
     from egov.accounts.models import User
@@ -68,6 +68,12 @@ def record_event(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     chain = chain_for(object_type, str(object_id))
+    # An action and the actions it calls append to one chain, that of the first event: locking
+    # a second chain head could deadlock with a transaction that took the two heads in the
+    # other order (seen when edXML packages arrive in parallel). Order across chains is `seq`.
+    shared = outer_action_state()
+    if shared is not None:
+        chain = int(shared.setdefault("audit_chain", chain))  # type: ignore[call-overload]
     head, seq = _lock_head(chain)
     is_user = actor is not None and actor.is_authenticated
     event = AuditEvent(

@@ -23,6 +23,8 @@ REGISTRY: dict[str, Callable[..., object]] = {}
 CALLED: set[str] = set()
 
 _audit_events: ContextVar[list[int] | None] = ContextVar("egov_audit_events", default=None)
+# State shared by an action and the actions it calls (one transaction): see outer_action_state.
+_outer_action: ContextVar[dict[str, object] | None] = ContextVar("egov_outer_action", default=None)
 
 
 class ActionContractError(RuntimeError):
@@ -36,6 +38,12 @@ def note_audit_event() -> None:
         counter[0] += 1
 
 
+def outer_action_state() -> dict[str, object] | None:
+    """A dict that lives as long as the outermost running action (None outside actions): nested
+    actions run in its transaction and see the same dict."""
+    return _outer_action.get()
+
+
 def action(func: Callable[P, R]) -> Callable[P, R]:
     name = f"{func.__module__.removeprefix('egov.').removesuffix('.actions')}.{func.__name__}"
 
@@ -45,6 +53,7 @@ def action(func: Callable[P, R]) -> Callable[P, R]:
             raise TypeError(f"{name}() needs the keyword argument acting_user")
         counter = [0]
         token = _audit_events.set(counter)
+        outer_token = _outer_action.set({}) if _outer_action.get() is None else None
         try:
             with transaction.atomic():
                 result = func(*args, **kwargs)
@@ -54,6 +63,8 @@ def action(func: Callable[P, R]) -> Callable[P, R]:
                     )
         finally:
             _audit_events.reset(token)
+            if outer_token is not None:
+                _outer_action.reset(outer_token)
         CALLED.add(name)
         return result
 
