@@ -30,8 +30,26 @@ class AuditedModelAdmin(admin.ModelAdmin):
             delete_in_admin(acting_user=request_user(request), obj=obj)
 
 
+class ReadOnlyAdminMixin:
+    """Rows only actions write: shown in admin (a ModelAdmin or an inline), never added,
+    changed or deleted there."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = [
         "seq",
         "created_at",
@@ -44,12 +62,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["verb", "object_type"]
     search_fields = ["object_id", "actor_label", "verb"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

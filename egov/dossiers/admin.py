@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from egov.audit.admin import ReadOnlyAdminMixin
 from egov.dossiers.models import Dossier, DossierEvent, DossierForm, DossierStep
 
 STEP_FIELDS: tuple[str, ...] = (
@@ -39,32 +37,21 @@ EVENT_FIELDS: tuple[str, ...] = (
 FORM_FIELDS: tuple[str, ...] = ("number", "issued_at", "issued_by")
 
 
-class _ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class StepInline(_ReadOnly, admin.TabularInline):
+class StepInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DossierStep
     fields = STEP_FIELDS
     readonly_fields = STEP_FIELDS
     extra = 0
 
 
-class EventInline(_ReadOnly, admin.TabularInline):
+class EventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DossierEvent
     fields = EVENT_FIELDS
     readonly_fields = EVENT_FIELDS
     extra = 0
 
 
-class FormInline(_ReadOnly, admin.TabularInline):
+class FormInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DossierForm
     fields = FORM_FIELDS
     readonly_fields = FORM_FIELDS
@@ -72,7 +59,7 @@ class FormInline(_ReadOnly, admin.TabularInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(_ReadOnly, admin.ModelAdmin):
+class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "procedure_name",

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.selectors import request_user
-from egov.audit.admin import AuditedModelAdmin
+from egov.audit.admin import AuditedModelAdmin, ReadOnlyAdmin, ReadOnlyAdminMixin
 from egov.exchange import actions
 from egov.exchange.models import (
     DeliveryAttempt,
@@ -29,26 +29,8 @@ from egov.exchange.signing import certificate_summary
 from egov.lib.problems import Problem
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Peer)

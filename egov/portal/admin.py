@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from egov.audit.admin import AuditedModelAdmin
+from egov.audit.admin import AuditedModelAdmin, ReadOnlyAdmin
 from egov.portal.models import Application, DossierResult, LifeEvent, OnlineService
 
 
@@ -25,21 +22,8 @@ class OnlineServiceAdmin(AuditedModelAdmin):
     raw_id_fields = ["declaration_document"]
 
 
-class _ReadOnly(admin.ModelAdmin):
-    """Written by the applicants and the workflow, read here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Application)
-class ApplicationAdmin(_ReadOnly):
+class ApplicationAdmin(ReadOnlyAdmin):
     list_display = ["public_id", "procedure", "applicant", "status", "updated_at", "dossier"]
     list_filter = ["status"]
     search_fields = ["public_id", "procedure__code", "applicant__username", "dossier__code"]
@@ -47,6 +31,6 @@ class ApplicationAdmin(_ReadOnly):
 
 
 @admin.register(DossierResult)
-class DossierResultAdmin(_ReadOnly):
+class DossierResultAdmin(ReadOnlyAdmin):
     list_display = ["dossier", "original_name", "generated", "attached_at", "delivered_at"]
     list_select_related = ["dossier"]

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.selectors import request_user
-from egov.audit.admin import AuditedModelAdmin
+from egov.audit.admin import AuditedModelAdmin, ReadOnlyAdmin
 from egov.lib.problems import Problem
 from egov.signatures import ca
 from egov.signatures.actions import publish_crl, revoke_certificate
@@ -21,19 +21,6 @@ from egov.signatures.models import (
     SignatureRecord,
     TrustedRoot,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by actions: visible, never edited here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Authority)
@@ -49,7 +36,7 @@ class AuthorityAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # the list's action needs change permission; the form itself stays read-only
-        return obj is None and super(ReadOnlyAdmin, self).has_change_permission(request, obj)
+        return obj is None and admin.ModelAdmin.has_change_permission(self, request, obj)
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -106,10 +93,10 @@ class CertificateAdmin(ReadOnlyAdmin):
         return f"{certificate.subject.rfc4514_string()} / {certificate.issuer.rfc4514_string()}"
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None and super(ReadOnlyAdmin, self).has_change_permission(request, obj)
+        return obj is None and admin.ModelAdmin.has_change_permission(self, request, obj)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super(ReadOnlyAdmin, self).has_view_permission(request, obj)
+        return admin.ModelAdmin.has_view_permission(self, request, obj)
 
 
 class TrustedRootForm(forms.ModelForm):
